@@ -1,0 +1,281 @@
+"""Plain enums and frozen dataclasses that the services hand to the CLI and the TUI."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class StakeholderKind(StrEnum):
+    PERSON = "person"
+    GOVERNMENT = "government"
+    ORGANIZATION = "organization"
+    COMPANY = "company"
+    NGO = "ngo"
+    MEDIA = "media"
+    OTHER = "other"
+
+
+class EventKind(StrEnum):
+    CALL = "call"
+    MEETING = "meeting"
+    SUMMIT = "summit"
+    INAUGURATION = "inauguration"
+    TRIP = "trip"
+    ANNOUNCEMENT = "announcement"
+    HEARING = "hearing"
+    OTHER = "other"
+
+
+class EventStatus(StrEnum):
+    PLANNED = "planned"
+    HELD = "held"
+    CANCELLED = "cancelled"
+    POSTPONED = "postponed"
+
+
+class Role(StrEnum):
+    HOST = "host"
+    PARTICIPANT = "participant"
+    INVITED = "invited"
+    MENTIONED = "mentioned"
+    ORGANIZER = "organizer"
+    SPEAKER = "speaker"
+
+
+class Attendance(StrEnum):
+    INVITED = "invited"
+    CONFIRMED = "confirmed"
+    DECLINED = "declined"
+    ATTENDED = "attended"
+    UNKNOWN = "unknown"
+
+
+class FollowUpStatus(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    DROPPED = "dropped"
+    BLOCKED = "blocked"
+
+
+class Precision(StrEnum):
+    """How precisely an interval is known; drives how it is written back."""
+
+    MINUTE = "minute"
+    DAY = "day"
+    DAYS = "days"  # an explicit range of days, e.g. "June 6-10, 2022"
+    WEEK = "week"
+    PART_OF_MONTH = "part"  # early / mid / late month
+    MONTH = "month"
+    MONTHS = "months"  # a range of whole months, e.g. "Oct 2021 - Apr 2022"
+    QUARTER = "quarter"
+    YEAR = "year"
+
+
+@dataclass(frozen=True, slots=True)
+class When:
+    """A fuzzy-date interval as stored: inclusive dates, optional instants, and a label."""
+
+    start: dt.date
+    end: dt.date
+    precision: Precision
+    label: str
+    start_at: dt.datetime | None = None  # aware, UTC, only for MINUTE precision
+    end_at: dt.datetime | None = None
+    tz: str | None = None  # the zone or offset the user wrote, for display
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipantView:
+    stakeholder_id: int
+    name: str
+    kind: StakeholderKind
+    role: Role
+    attendance: Attendance
+
+    def describe(self) -> str:
+        return f"{self.name} ({self.role}, {self.attendance})"
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUpView:
+    id: int
+    text: str
+    status: FollowUpStatus
+    event_id: int | None
+    event_title: str | None
+    owner_id: int | None
+    owner_name: str | None
+    due: When | None
+    done_on: dt.date | None
+    notes: str
+    overdue: bool
+
+
+@dataclass(frozen=True, slots=True)
+class EventView:
+    id: int
+    title: str
+    kind: EventKind
+    when: When
+    status: EventStatus
+    location: str
+    summary: str
+    notes: str
+    source: str
+    tags: tuple[str, ...]
+    participants: tuple[ParticipantView, ...] = ()
+    follow_ups: tuple[FollowUpView, ...] = ()
+    open_follow_ups: int = 0
+    created_at: dt.datetime | None = None
+    updated_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StakeholderView:
+    id: int
+    name: str
+    kind: StakeholderKind
+    title: str
+    affiliation_id: int | None
+    affiliation_name: str | None
+    country: str
+    aliases: tuple[str, ...]
+    tags: tuple[str, ...]
+    notes: str
+    last_contact: When | None = None
+    next_contact: When | None = None
+    open_follow_ups: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class EventFilter:
+    """Every filter the timeline, `event list` and `export csv` accept."""
+
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    kinds: tuple[EventKind, ...] = ()
+    with_names: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    statuses: tuple[EventStatus, ...] = ()
+    search: str | None = None
+    stakeholder_ids: tuple[int, ...] = field(default=())
+
+    def is_empty(self) -> bool:
+        return self == EventFilter()
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipantSpec:
+    """A participant as typed: a name (or alias, or #id), a role and an attendance."""
+
+    name: str
+    role: Role = Role.PARTICIPANT
+    attendance: Attendance = Attendance.UNKNOWN
+
+
+@dataclass(frozen=True, slots=True)
+class EventDraft:
+    """What the add form or `event add` collects; dates still as typed."""
+
+    title: str
+    kind: EventKind
+    when: str
+    until: str | None = None
+    location: str = ""
+    status: EventStatus | None = None  # None: held if it is past, else planned
+    summary: str = ""
+    notes: str = ""
+    source: str = ""
+    tags: tuple[str, ...] = ()
+    participants: tuple[ParticipantSpec, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class EventChanges:
+    """An edit: None leaves a field alone; the add/remove lists apply on top of what is stored."""
+
+    title: str | None = None
+    kind: EventKind | None = None
+    when: str | None = None
+    until: str | None = None
+    location: str | None = None
+    status: EventStatus | None = None
+    summary: str | None = None
+    notes: str | None = None
+    source: str | None = None
+    tags: tuple[str, ...] | None = None  # replaces all tags
+    add_tags: tuple[str, ...] = ()
+    remove_tags: tuple[str, ...] = ()
+    participants: tuple[ParticipantSpec, ...] | None = None  # replaces all participants
+    add_participants: tuple[ParticipantSpec, ...] = ()
+    remove_participants: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class StakeholderDraft:
+    name: str
+    kind: StakeholderKind
+    title: str = ""
+    affiliation: str | None = None
+    country: str = ""
+    aliases: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    notes: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class StakeholderChanges:
+    name: str | None = None
+    kind: StakeholderKind | None = None
+    title: str | None = None
+    affiliation: str | None = None  # "" clears it
+    country: str | None = None
+    notes: str | None = None
+    add_aliases: tuple[str, ...] = ()
+    remove_aliases: tuple[str, ...] = ()
+    add_tags: tuple[str, ...] = ()
+    remove_tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUpDraft:
+    text: str
+    event_id: int | None = None
+    owner: str | None = None
+    due: str | None = None
+    status: FollowUpStatus = FollowUpStatus.OPEN
+    notes: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUpChanges:
+    text: str | None = None
+    event_id: int | None = None
+    detach_event: bool = False
+    owner: str | None = None  # "" clears it
+    due: str | None = None  # "" clears it
+    status: FollowUpStatus | None = None
+    notes: str | None = None
+    append_note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One window of the timeline: the rows and where they sit in the whole filtered list."""
+
+    rows: tuple[EventView, ...]
+    offset: int
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class Deleted:
+    """What a delete removed, kept so it can be undone; opaque to the UI but for `label`."""
+
+    what: str  # "event", "stakeholder" or "follow-up"
+    id: int
+    label: str
+    payload: dict[str, object]
+    detached_follow_ups: tuple[int, ...] = ()

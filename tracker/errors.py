@@ -1,0 +1,26 @@
+"""Errors a user can cause; each carries one line that says what to fix."""
+
+from __future__ import annotations
+
+
+class UserError(Exception):
+    """Bad input or a refused action. The message is shown as-is, on one line."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(" ".join(message.split()))
+
+    @property
+    def message(self) -> str:
+        return str(self.args[0])
+
+
+class NotFound(UserError):
+    pass
+
+
+class Ambiguous(UserError):
+    pass
+
+
+class Conflict(UserError):
+    pass

@@ -1,0 +1,1 @@
+"""Headless writers and readers of exported files: pure, streaming, no database, no UI."""

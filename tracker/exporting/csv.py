@@ -1,0 +1,232 @@
+"""Timeline CSV: RFC 4180 rows, spreadsheet-safe cells, atomic files, and the reader back."""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, TextIO
+
+COLUMNS: tuple[str, ...] = (
+    "id",
+    "start",
+    "end",
+    "when",
+    "precision",
+    "kind",
+    "title",
+    "status",
+    "location",
+    "participants",
+    "follow_ups_open",
+    "follow_ups",
+    "source",
+    "tags",
+    "summary",
+    "notes",
+)
+REQUIRED: tuple[str, ...] = ("title", "kind")
+
+# OWASP CSV injection: cells a spreadsheet would run as a formula.
+_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+_GUARDED = re.compile(r"^'*[=+\-@\t\r]")
+
+
+def neutralise(cell: str) -> str:
+    """Prefix a quote to a cell a spreadsheet would take as a formula (reversible)."""
+    return "'" + cell if _GUARDED.match(cell) else cell
+
+
+def restore(cell: str) -> str:
+    """Undo exactly what `neutralise` did."""
+    return cell[1:] if cell.startswith("'") and _GUARDED.match(cell[1:]) else cell
+
+
+# -- cells that hold lists -----------------------------------------------------------------
+
+_PARTICIPANT = re.compile(r"^(?P<name>.+?)\s*\((?P<role>[a-z]+),\s*(?P<attendance>[a-z]+)\)$")
+
+
+def format_participants(people: Iterable[tuple[str, str, str]]) -> str:
+    return "; ".join(f"{name} ({role}, {attendance})" for name, role, attendance in people)
+
+
+def parse_participants(cell: str) -> list[tuple[str, str | None, str | None]]:
+    """`Name (role, attendance); Name2` -> [(name, role, attendance)]; role/attendance optional."""
+    people: list[tuple[str, str | None, str | None]] = []
+    for part in cell.split(";"):
+        part = part.strip()
+        if not part:
+            continue
+        match = _PARTICIPANT.match(part)
+        if match:
+            people.append((match["name"].strip(), match["role"], match["attendance"]))
+        else:
+            people.append((part, None, None))
+    return people
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUpCell:
+    text: str
+    status: str
+    done_on: str | None = None  # ISO date
+    due: str | None = None  # a fuzzy-date label
+    owner: str | None = None
+
+
+_DUE = " — due "
+_OWNER = " — owner "
+_FOLLOW_UP = re.compile(
+    r"^\[(?P<status>[a-z]+)(?: (?P<done>\d{4}-\d{2}-\d{2}))?\] (?P<rest>.+)$", re.DOTALL
+)
+
+
+def format_follow_ups(items: Iterable[FollowUpCell]) -> str:
+    """One line per follow-up: `[open] text — due July 2022 — owner Microsoft`."""
+    lines = []
+    for item in items:
+        head = f"[{item.status}{' ' + item.done_on if item.done_on else ''}]"
+        line = f"{head} {' '.join(item.text.split())}"
+        if item.due:
+            line += f"{_DUE}{item.due}"
+        if item.owner:
+            line += f"{_OWNER}{item.owner}"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def parse_follow_ups(cell: str) -> list[FollowUpCell]:
+    items = []
+    for line in cell.splitlines():
+        if not line.strip():
+            continue
+        match = _FOLLOW_UP.match(line.strip())
+        if not match:
+            raise ValueError(f"follow-up {line.strip()!r} is not like '[open] text — due WHEN'")
+        rest, owner = match["rest"], None
+        if _OWNER in rest:
+            rest, owner = rest.rsplit(_OWNER, 1)
+        due = None
+        if _DUE in rest:
+            rest, due = rest.rsplit(_DUE, 1)
+        items.append(
+            FollowUpCell(
+                text=rest.strip(),
+                status=match["status"],
+                done_on=match["done"],
+                due=due.strip() if due else None,
+                owner=owner.strip() if owner else None,
+            )
+        )
+    return items
+
+
+def join_tags(tags: Iterable[str]) -> str:
+    return ", ".join(tags)
+
+
+def split_tags(cell: str) -> list[str]:
+    return [tag.strip() for tag in re.split(r"[,;]", cell) if tag.strip()]
+
+
+# -- writing -------------------------------------------------------------------------------
+
+
+def write_rows(rows: Iterable[dict[str, str]], out: TextIO, *, excel: bool = False) -> int:
+    """Write the header and `rows` to `out`; returns how many rows were written."""
+    if excel:
+        out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(COLUMNS)
+    count = 0
+    for row in rows:
+        writer.writerow([neutralise(row.get(column, "")) for column in COLUMNS])
+        count += 1
+    return count
+
+
+@contextmanager
+def atomic_text_file(path: Path) -> Iterator[TextIO]:
+    """A file that appears at `path` complete or not at all (temp file, fsync, rename)."""
+    path = path.expanduser()
+    directory = path.parent if str(path.parent) else Path(".")
+    if not directory.is_dir():
+        raise FileNotFoundError(f"folder {directory} does not exist")
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, 0o644)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+# -- reading -------------------------------------------------------------------------------
+
+
+class HeaderError(ValueError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class RawRow:
+    line: int  # where the record starts in the file, counting the header as line 1
+    cells: dict[str, str]
+    problem: str | None = None
+
+
+def read_rows(handle: IO[str]) -> Iterator[RawRow]:
+    """Each record with its line number; cells restored from their neutralised form.
+
+    `handle` should be opened with newline="" and encoding "utf-8-sig" (a BOM is dropped).
+    A malformed file (an unclosed quote, say) raises ValueError naming the line.
+    """
+    reader = csv.reader(handle, strict=True)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise HeaderError("the file is empty (expected a header row)") from None
+    except csv.Error as exc:
+        raise HeaderError(f"line 1: {exc}") from None
+    header = [name.strip().lstrip("\ufeff").lower() for name in header]
+    _check_header(header)
+    line = reader.line_num + 1
+    while True:
+        start = line
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise ValueError(f"line {start}: {exc}") from None
+        line = reader.line_num + 1
+        if not any(cell.strip() for cell in record):
+            continue
+        problem = None
+        if len(record) > len(header) and any(cell.strip() for cell in record[len(header) :]):
+            problem = f"{len(record)} cells but the header has {len(header)} columns"
+        cells = [restore(cell) for cell in record] + [""] * (len(header) - len(record))
+        yield RawRow(start, dict(zip(header, cells, strict=False)), problem)
+
+
+def _check_header(header: Sequence[str]) -> None:
+    missing = [column for column in REQUIRED if column not in header]
+    if "start" not in header and "when" not in header:
+        missing.append("start or when")
+    if missing:
+        raise HeaderError(f"the header lacks {', '.join(missing)} (columns: {', '.join(COLUMNS)})")
+    seen = set()
+    for name in header:
+        if name and name in seen:
+            raise HeaderError(f"column {name!r} appears twice in the header")
+        seen.add(name)

@@ -1,0 +1,24 @@
+"""Where tracker keeps its files: platformdirs, created only when asked for."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "tracker"
+
+
+def data_dir(environ: Mapping[str, str] = os.environ, *, create: bool = False) -> Path:
+    """The per-user data directory; `TRACKER_DATA_DIR` overrides it."""
+    override = environ.get("TRACKER_DATA_DIR")
+    path = Path(override).expanduser() if override else Path(platformdirs.user_data_dir(APP_NAME))
+    if create:
+        path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def default_db_path(environ: Mapping[str, str] = os.environ) -> Path:
+    return data_dir(environ) / "tracker.sqlite3"

@@ -1,0 +1,183 @@
+"""Plain-text and JSON renderings of views for the command line."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Sequence
+from typing import Any
+
+from tracker import dates
+from tracker.domain import EventView, FollowUpView, StakeholderView
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]], flex: Sequence[int] = ()) -> str:
+    """Columns sized to their content; the widest `flex` columns shrink to fit the terminal."""
+    if not rows:
+        return ""
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+    total = shutil.get_terminal_size((120, 24)).columns
+    over = sum(widths) + 2 * (len(widths) - 1) - total
+    while over > 0 and flex:
+        widest = max(flex, key=lambda i: widths[i])
+        if widths[widest] <= 12:
+            break
+        widths[widest] -= 1
+        over -= 1
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+    for row in rows:
+        cells = [_cut(c, w).ljust(w) for c, w in zip(row, widths, strict=True)]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+def participants_short(view: EventView, limit: int = 3) -> str:
+    names = [p.name for p in view.participants]
+    if len(names) > limit:
+        return ", ".join(names[:limit]) + f" +{len(names) - limit}"
+    return ", ".join(names)
+
+
+def events_table(events: Sequence[EventView]) -> str:
+    rows = [
+        [
+            str(e.id),
+            e.when.label,
+            e.kind.value,
+            e.status.value,
+            e.title,
+            participants_short(e),
+            str(e.open_follow_ups or ""),
+        ]
+        for e in events
+    ]
+    return table(["ID", "WHEN", "KIND", "STATUS", "TITLE", "WITH", "OPEN"], rows, flex=(4, 5))
+
+
+def event_json(e: EventView) -> dict[str, Any]:
+    return {
+        "id": e.id,
+        "title": e.title,
+        "kind": e.kind.value,
+        "when": dates.to_json(e.when),
+        "status": e.status.value,
+        "location": e.location,
+        "summary": e.summary,
+        "notes": e.notes,
+        "source": e.source,
+        "tags": list(e.tags),
+        "participants": [
+            {"name": p.name, "role": p.role.value, "attendance": p.attendance.value}
+            for p in e.participants
+        ],
+        "follow_ups_open": e.open_follow_ups,
+        "follow_ups": [follow_up_json(f) for f in e.follow_ups],
+    }
+
+
+def follow_up_json(f: FollowUpView) -> dict[str, Any]:
+    return {
+        "id": f.id,
+        "text": f.text,
+        "status": f.status.value,
+        "overdue": f.overdue,
+        "due": dates.to_json(f.due) if f.due else None,
+        "owner": f.owner_name,
+        "event_id": f.event_id,
+        "event": f.event_title,
+        "done_on": f.done_on.isoformat() if f.done_on else None,
+        "notes": f.notes,
+    }
+
+
+def dumps(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def event_detail(e: EventView) -> str:
+    lines = [
+        f"#{e.id}  {e.title}",
+        f"  when      {e.when.label}   ({dates.describe(e.when)})",
+        f"  kind      {e.kind}   status {e.status}",
+    ]
+    if e.location:
+        lines.append(f"  location  {e.location}")
+    if e.tags:
+        lines.append(f"  tags      {', '.join(e.tags)}")
+    if e.participants:
+        lines.append("  with")
+        lines += [f"    - {p.describe()}" for p in e.participants]
+    if e.follow_ups:
+        lines.append("  follow-ups")
+        lines += [f"    - {follow_up_line(f)}" for f in e.follow_ups]
+    for label, value in (("summary", e.summary), ("notes", e.notes), ("source", e.source)):
+        if value:
+            lines.append(f"  {label:<9} {value}")
+    return "\n".join(lines)
+
+
+def follow_up_line(f: FollowUpView) -> str:
+    status = "OVERDUE" if f.overdue else f.status.value
+    parts = [f"#{f.id} [{status}] {f.text}"]
+    if f.due:
+        parts.append(f"due {f.due.label}")
+    if f.owner_name:
+        parts.append(f"owner {f.owner_name}")
+    if f.done_on:
+        parts.append(f"done {f.done_on.isoformat()}")
+    return " — ".join(parts)
+
+
+def follow_ups_table(items: Sequence[FollowUpView]) -> str:
+    rows = [
+        [
+            str(f.id),
+            "OVERDUE" if f.overdue else f.status.value,
+            f.due.label if f.due else "",
+            f.owner_name or "",
+            f.text,
+            f.event_title or "",
+        ]
+        for f in items
+    ]
+    return table(["ID", "STATUS", "DUE", "OWNER", "WHAT", "FROM EVENT"], rows, flex=(3, 4, 5))
+
+
+def stakeholders_table(items: Sequence[StakeholderView]) -> str:
+    rows = [
+        [
+            str(s.id),
+            s.name,
+            s.kind.value,
+            s.title,
+            s.affiliation_name or "",
+            s.last_contact.label if s.last_contact else "",
+            s.next_contact.label if s.next_contact else "",
+            str(s.open_follow_ups or ""),
+        ]
+        for s in items
+    ]
+    return table(
+        ["ID", "NAME", "KIND", "TITLE", "AFFILIATION", "LAST", "NEXT", "OPEN"], rows, flex=(1, 3, 4)
+    )
+
+
+def stakeholder_json(s: StakeholderView) -> dict[str, Any]:
+    return {
+        "id": s.id,
+        "name": s.name,
+        "kind": s.kind.value,
+        "title": s.title,
+        "affiliation": s.affiliation_name,
+        "country": s.country,
+        "aliases": list(s.aliases),
+        "tags": list(s.tags),
+        "notes": s.notes,
+        "last_contact": dates.to_json(s.last_contact) if s.last_contact else None,
+        "next_contact": dates.to_json(s.next_contact) if s.next_contact else None,
+        "open_follow_ups": s.open_follow_ups,
+    }

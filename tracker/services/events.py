@@ -1,0 +1,282 @@
+"""Events: add, show, list, edit, delete and undo — each one short transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tracker.domain import (
+    Deleted,
+    EventChanges,
+    EventDraft,
+    EventFilter,
+    EventStatus,
+    EventView,
+    Page,
+    ParticipantSpec,
+    Precision,
+    When,
+)
+from tracker.errors import NotFound, UserError
+from tracker.services.context import Context
+from tracker.services.names import name_key, resolve_stakeholder
+from tracker.services.queries import count_events, filtered_events
+from tracker.services.tags import clean_tags
+from tracker.services.views import event_views
+from tracker.storage.models import Event, EventTag, FollowUp, Participation
+
+MAX_TITLE = 500
+
+
+def _title(title: str) -> str:
+    cleaned = " ".join(title.split())
+    if not cleaned:
+        raise UserError("an event needs a title")
+    if len(cleaned) > MAX_TITLE:
+        raise UserError(f"the title is longer than {MAX_TITLE} characters")
+    return cleaned
+
+
+def sort_time(when: When) -> int:
+    """Minutes after midnight in the written zone for a timed event; -1 for whole days."""
+    if when.precision is not Precision.MINUTE or when.start_at is None:
+        return -1
+    local = _in_written_zone(when.start_at, when.tz)
+    return local.hour * 60 + local.minute
+
+
+def _in_written_zone(instant: dt.datetime, tz: str | None) -> dt.datetime:
+    if tz:
+        sign = -1 if tz.startswith("-") else 1
+        hours, _, minutes = tz.lstrip("+-").partition(":")
+        if hours.isdigit():
+            offset = dt.timedelta(hours=int(hours), minutes=int(minutes or 0))
+            return instant.astimezone(dt.timezone(sign * offset))
+    return instant
+
+
+def apply_when(event: Event, when: When) -> None:
+    event.start_date = when.start
+    event.end_date = when.end
+    event.precision = when.precision
+    event.start_at = when.start_at
+    event.end_at = when.end_at
+    event.tz = when.tz
+    event.sort_time = sort_time(when)
+
+
+class EventService:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    # -- reading -------------------------------------------------------------------------
+
+    def get(self, event_id: int) -> EventView:
+        with self.ctx.read() as session:
+            return event_views(self.ctx, session, [self._load(session, event_id)], full=True)[0]
+
+    def list(
+        self, flt: EventFilter = EventFilter(), *, limit: int | None = None
+    ) -> list[EventView]:
+        with self.ctx.read() as session:
+            query = filtered_events(session, flt)
+            if limit is not None:
+                query = query.limit(limit)
+            return event_views(self.ctx, session, session.scalars(query).all())
+
+    def iter(self, flt: EventFilter = EventFilter(), *, batch: int = 1000) -> Iterator[EventView]:
+        """Every matching event in timeline order, loaded a batch at a time (for export)."""
+        with self.ctx.read() as session:
+            result = session.scalars(
+                filtered_events(session, flt).execution_options(yield_per=batch)
+            )
+            for chunk in result.partitions(batch):
+                yield from event_views(self.ctx, session, chunk, full=True)
+
+    def count(self, flt: EventFilter = EventFilter()) -> int:
+        with self.ctx.read() as session:
+            return count_events(session, flt)
+
+    def page(self, flt: EventFilter, offset: int, limit: int) -> Page:
+        """`limit` rows of the filtered timeline from `offset`, with the total count."""
+        with self.ctx.read() as session:
+            total = count_events(session, flt)
+            offset = max(0, min(offset, max(total - 1, 0)))
+            rows = session.scalars(filtered_events(session, flt).offset(offset).limit(limit)).all()
+            return Page(tuple(event_views(self.ctx, session, rows)), offset, total)
+
+    def position_of_date(self, flt: EventFilter, day: dt.date) -> int:
+        """How many filtered events start before `day`: the row to show for that date."""
+        with self.ctx.read() as session:
+            return count_events(session, flt, Event.start_date < day)
+
+    # -- writing -------------------------------------------------------------------------
+
+    def add(self, draft: EventDraft, *, create: bool = False) -> tuple[EventView, list[str]]:
+        """Store a new event; returns it and the names of stakeholders created on the way."""
+        when = self.ctx.parse_when(draft.when, draft.until)
+        created: list[str] = []
+        with self.ctx.write() as session:
+            event = Event(
+                title=_title(draft.title),
+                kind=draft.kind,
+                location=draft.location.strip(),
+                status=draft.status or self._default_status(when),
+                summary=draft.summary.strip(),
+                notes=draft.notes.strip(),
+                source=draft.source.strip(),
+            )
+            apply_when(event, when)
+            event.tags = [EventTag(tag=tag) for tag in clean_tags(draft.tags)]
+            session.add(event)
+            self._set_participants(session, event, draft.participants, create, created)
+            session.flush()
+            return event_views(self.ctx, session, [event], full=True)[0], created
+
+    def edit(
+        self, event_id: int, changes: EventChanges, *, create: bool = False
+    ) -> tuple[EventView, list[str]]:
+        """Apply `changes` to what is stored now (read and write in one locked transaction)."""
+        created: list[str] = []
+        with self.ctx.write() as session:
+            event = self._load(session, event_id)
+            if changes.title is not None:
+                event.title = _title(changes.title)
+            if changes.kind is not None:
+                event.kind = changes.kind
+            if changes.when is not None:
+                apply_when(event, self.ctx.parse_when(changes.when, changes.until))
+            elif changes.until is not None:
+                current = self.ctx.rebuild(
+                    event.start_date,
+                    event.end_date,
+                    event.precision,
+                    event.start_at,
+                    event.end_at,
+                    event.tz,
+                )
+                apply_when(event, self.ctx.parse_when(current.label, changes.until))
+            for field in ("location", "status", "summary", "notes", "source"):
+                value = getattr(changes, field)
+                if value is not None:
+                    setattr(event, field, value.strip() if isinstance(value, str) else value)
+            if changes.tags is not None:
+                event.tags = [EventTag(tag=tag) for tag in clean_tags(changes.tags)]
+            tags = [t.tag for t in event.tags]
+            removed = set(clean_tags(changes.remove_tags))
+            missing = removed - set(tags)
+            if missing:
+                raise UserError(f"event {event_id} has no tag {sorted(missing)[0]!r}")
+            wanted = [t for t in tags if t not in removed] + clean_tags(changes.add_tags)
+            wanted = list(dict.fromkeys(wanted))
+            if wanted != tags:
+                event.tags = [EventTag(tag=tag) for tag in wanted]
+            if changes.participants is not None:
+                event.participations.clear()
+                session.flush()
+                self._set_participants(session, event, changes.participants, create, created)
+            for name in changes.remove_participants:
+                stakeholder = resolve_stakeholder(session, name)
+                match = [p for p in event.participations if p.stakeholder_id == stakeholder.id]
+                if not match:
+                    raise UserError(f"{stakeholder.name} is not a participant of event {event_id}")
+                event.participations.remove(match[0])
+            session.flush()
+            self._set_participants(session, event, changes.add_participants, create, created)
+            event.updated_at = dt.datetime.now(dt.UTC)
+            session.flush()
+            return event_views(self.ctx, session, [event], full=True)[0], created
+
+    def delete(self, event_id: int) -> Deleted:
+        """Remove the event and its participations; its follow-ups stay, detached."""
+        with self.ctx.write() as session:
+            event = self._load(session, event_id)
+            view = event_views(self.ctx, session, [event])[0]
+            detached = tuple(
+                session.scalars(select(FollowUp.id).where(FollowUp.event_id == event_id)).all()
+            )
+            payload: dict[str, object] = {
+                column.key: getattr(event, column.key) for column in Event.__table__.columns
+            }
+            payload["tags"] = list(view.tags)
+            payload["participants"] = [
+                (p.stakeholder_id, p.role.value, p.attendance.value) for p in view.participants
+            ]
+            session.delete(event)
+            session.flush()
+            return Deleted(
+                "event", event_id, f"{view.title} ({view.when.label})", payload, detached
+            )
+
+    def restore(self, deleted: Deleted) -> EventView:
+        """Undo a delete: the event comes back with its id, participants, tags and follow-ups."""
+        if deleted.what != "event":
+            raise UserError(f"cannot restore a {deleted.what} as an event")
+        with self.ctx.write() as session:
+            if session.get(Event, deleted.id) is not None:
+                raise UserError(f"event {deleted.id} exists already")
+            data = dict(deleted.payload)
+            tags = data.pop("tags")
+            participants = data.pop("participants")
+            event = Event(**data)
+            assert isinstance(tags, list) and isinstance(participants, list)
+            event.tags = [EventTag(tag=tag) for tag in tags]
+            session.add(event)
+            session.flush()
+            for stakeholder_id, role, attendance in participants:
+                session.add(
+                    Participation(
+                        event_id=event.id,
+                        stakeholder_id=stakeholder_id,
+                        role=role,
+                        attendance=attendance,
+                    )
+                )
+            for follow_up in session.scalars(
+                select(FollowUp).where(
+                    FollowUp.id.in_(deleted.detached_follow_ups), FollowUp.event_id.is_(None)
+                )
+            ):
+                follow_up.event_id = event.id
+            session.flush()
+            return event_views(self.ctx, session, [event], full=True)[0]
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def _default_status(self, when: When) -> EventStatus:
+        return EventStatus.HELD if when.end < self.ctx.today() else EventStatus.PLANNED
+
+    @staticmethod
+    def _load(session: Session, event_id: int) -> Event:
+        event = session.get(Event, event_id)
+        if event is None:
+            raise NotFound(f"no event with id {event_id}")
+        return event
+
+    @staticmethod
+    def _set_participants(
+        session: Session,
+        event: Event,
+        specs: Sequence[ParticipantSpec],
+        create: bool,
+        created: list[str],
+    ) -> None:
+        existing = {p.stakeholder_id: p for p in event.participations}
+        for spec in specs:
+            stakeholder = resolve_stakeholder(session, spec.name, create=create, created=created)
+            current = existing.get(stakeholder.id)
+            if current is not None:
+                current.role = spec.role
+                current.attendance = spec.attendance
+                continue
+            participation = Participation(
+                stakeholder=stakeholder, role=spec.role, attendance=spec.attendance
+            )
+            event.participations.append(participation)
+            existing[stakeholder.id] = participation
+
+
+__all__ = ["EventService", "apply_when", "name_key", "sort_time"]

@@ -1,0 +1,455 @@
+"""Stakeholders: add, list, show with their timeline, edit, merge and guarded delete."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from tracker.domain import (
+    Attendance,
+    Deleted,
+    EventStatus,
+    EventView,
+    FollowUpStatus,
+    FollowUpView,
+    StakeholderChanges,
+    StakeholderDraft,
+    StakeholderKind,
+    StakeholderView,
+    When,
+)
+from tracker.errors import Conflict, UserError
+from tracker.services.context import Context
+from tracker.services.names import clean_name, find_stakeholders, name_key, resolve_stakeholder
+from tracker.services.tags import clean_tags
+from tracker.services.views import event_views, event_when, follow_up_view
+from tracker.storage.models import (
+    Event,
+    FollowUp,
+    Participation,
+    Stakeholder,
+    StakeholderAlias,
+    StakeholderTag,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class StakeholderProfile:
+    """`stakeholder show`: who they are, their timeline and what they owe."""
+
+    stakeholder: StakeholderView
+    timeline: tuple[EventView, ...]
+    open_follow_ups: tuple[FollowUpView, ...]
+    affiliates: tuple[str, ...]
+
+
+class StakeholderService:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    # -- reading -------------------------------------------------------------------------
+
+    def list(
+        self,
+        *,
+        kind: StakeholderKind | None = None,
+        search: str | None = None,
+        tag: str | None = None,
+    ) -> list[StakeholderView]:
+        with self.ctx.read() as session:
+            query = select(Stakeholder).order_by(Stakeholder.name_key, Stakeholder.id)
+            if kind is not None:
+                query = query.where(Stakeholder.kind == kind)
+            if tag:
+                query = query.where(
+                    Stakeholder.id.in_(
+                        select(StakeholderTag.stakeholder_id).where(
+                            StakeholderTag.tag == clean_tags([tag])[0]
+                        )
+                    )
+                )
+            if search and search.strip():
+                key = f"%{name_key(search)}%"
+                query = query.where(
+                    Stakeholder.name_key.like(key)
+                    | Stakeholder.id.in_(
+                        select(StakeholderAlias.stakeholder_id).where(
+                            StakeholderAlias.alias_key.like(key)
+                        )
+                    )
+                    | func.lower(Stakeholder.title).like(key)
+                )
+            return self._views(session, list(session.scalars(query)))
+
+    def get(self, name: str) -> StakeholderView:
+        with self.ctx.read() as session:
+            return self._views(session, [resolve_stakeholder(session, name)])[0]
+
+    def names(self) -> list[tuple[str, int]]:
+        """Every name and alias with its stakeholder id, for completion."""
+        with self.ctx.read() as session:
+            names = session.execute(select(Stakeholder.name, Stakeholder.id)).tuples().all()
+            aliases = (
+                session.execute(select(StakeholderAlias.alias, StakeholderAlias.stakeholder_id))
+                .tuples()
+                .all()
+            )
+            return sorted([*names, *aliases], key=lambda item: item[0].casefold())
+
+    def candidates(self, text: str) -> list[StakeholderView]:
+        with self.ctx.read() as session:
+            return self._views(session, find_stakeholders(session, text))
+
+    def show(self, name: str) -> StakeholderProfile:
+        with self.ctx.read() as session:
+            stakeholder = resolve_stakeholder(session, name)
+            events = session.scalars(
+                select(Event)
+                .join(Participation, Participation.event_id == Event.id)
+                .where(Participation.stakeholder_id == stakeholder.id)
+                .order_by(Event.start_date, Event.sort_time, Event.id)
+            ).all()
+            follow_ups = session.scalars(
+                select(FollowUp)
+                .where(FollowUp.owner_id == stakeholder.id, FollowUp.status == FollowUpStatus.OPEN)
+                .order_by(FollowUp.due_end.is_(None), FollowUp.due_end, FollowUp.id)
+            ).all()
+            affiliates = session.scalars(
+                select(Stakeholder.name)
+                .where(Stakeholder.affiliation_id == stakeholder.id)
+                .order_by(Stakeholder.name_key)
+            ).all()
+            return StakeholderProfile(
+                stakeholder=self._views(session, [stakeholder])[0],
+                timeline=tuple(event_views(self.ctx, session, events)),
+                open_follow_ups=tuple(follow_up_view(self.ctx, f) for f in follow_ups),
+                affiliates=tuple(affiliates),
+            )
+
+    # -- writing -------------------------------------------------------------------------
+
+    def add(self, draft: StakeholderDraft) -> StakeholderView:
+        with self.ctx.write() as session:
+            name = clean_name(draft.name)
+            self._check_unique(session, name, draft.kind, None)
+            stakeholder = Stakeholder(
+                name=name,
+                name_key=name_key(name),
+                kind=draft.kind,
+                title=draft.title.strip(),
+                country=draft.country.strip(),
+                notes=draft.notes.strip(),
+            )
+            if draft.affiliation:
+                stakeholder.affiliation = resolve_stakeholder(session, draft.affiliation)
+            session.add(stakeholder)
+            self._add_aliases(stakeholder, draft.aliases)
+            stakeholder.tags = [StakeholderTag(tag=t) for t in clean_tags(draft.tags)]
+            session.flush()
+            return self._views(session, [stakeholder])[0]
+
+    def edit(self, name: str, changes: StakeholderChanges) -> StakeholderView:
+        with self.ctx.write() as session:
+            stakeholder = resolve_stakeholder(session, name)
+            new_name = clean_name(changes.name) if changes.name is not None else stakeholder.name
+            new_kind = changes.kind or stakeholder.kind
+            if (name_key(new_name), new_kind) != (stakeholder.name_key, stakeholder.kind):
+                self._check_unique(session, new_name, new_kind, stakeholder.id)
+            stakeholder.name, stakeholder.name_key, stakeholder.kind = (
+                new_name,
+                name_key(new_name),
+                new_kind,
+            )
+            for field in ("title", "country", "notes"):
+                value = getattr(changes, field)
+                if value is not None:
+                    setattr(stakeholder, field, value.strip())
+            if changes.affiliation is not None:
+                if changes.affiliation.strip() == "":
+                    stakeholder.affiliation = None
+                else:
+                    target = resolve_stakeholder(session, changes.affiliation)
+                    self._check_affiliation(session, stakeholder, target)
+                    stakeholder.affiliation = target
+            removed = {name_key(a) for a in changes.remove_aliases}
+            unknown = removed - {a.alias_key for a in stakeholder.aliases}
+            if unknown:
+                raise UserError(f"{stakeholder.name} has no alias {sorted(unknown)[0]!r}")
+            for alias in [a for a in stakeholder.aliases if a.alias_key in removed]:
+                stakeholder.aliases.remove(alias)
+            self._add_aliases(stakeholder, changes.add_aliases)
+            tags = [t.tag for t in stakeholder.tags]
+            dropped = set(clean_tags(changes.remove_tags))
+            if dropped - set(tags):
+                raise UserError(f"{stakeholder.name} has no tag {sorted(dropped - set(tags))[0]!r}")
+            wanted = list(
+                dict.fromkeys([t for t in tags if t not in dropped] + clean_tags(changes.add_tags))
+            )
+            if wanted != tags:
+                stakeholder.tags = [StakeholderTag(tag=t) for t in wanted]
+            stakeholder.updated_at = dt.datetime.now(dt.UTC)
+            session.flush()
+            return self._views(session, [stakeholder])[0]
+
+    def merge(self, loser_name: str, survivor_name: str) -> StakeholderView:
+        """Move everything of `loser` to `survivor`; the loser's names become aliases."""
+        with self.ctx.write() as session:
+            loser = resolve_stakeholder(session, loser_name)
+            survivor = resolve_stakeholder(session, survivor_name)
+            if loser.id == survivor.id:
+                raise UserError(f"{loser.name} and {survivor_name!r} are the same stakeholder")
+            taken = set(
+                session.scalars(
+                    select(Participation.event_id).where(
+                        Participation.stakeholder_id == survivor.id
+                    )
+                )
+            )
+            for participation in session.scalars(
+                select(Participation).where(Participation.stakeholder_id == loser.id)
+            ):
+                if participation.event_id in taken:
+                    session.delete(participation)
+                else:
+                    participation.stakeholder_id = survivor.id
+            session.flush()
+            session.execute(
+                update(FollowUp).where(FollowUp.owner_id == loser.id).values(owner_id=survivor.id)
+            )
+            session.execute(
+                update(Stakeholder)
+                .where(Stakeholder.affiliation_id == loser.id, Stakeholder.id != survivor.id)
+                .values(affiliation_id=survivor.id)
+            )
+            if survivor.affiliation_id == loser.id:
+                survivor.affiliation_id = loser.affiliation_id
+            aliases = [loser.name, *(a.alias for a in loser.aliases)]
+            tags = [t.tag for t in survivor.tags] + [t.tag for t in loser.tags]
+            if loser.notes:
+                survivor.notes = "\n".join(filter(None, [survivor.notes, loser.notes]))
+            for field in ("title", "country"):
+                if not getattr(survivor, field):
+                    setattr(survivor, field, getattr(loser, field))
+            session.delete(loser)
+            session.flush()
+            self._add_aliases(survivor, aliases)
+            survivor.tags = [StakeholderTag(tag=t) for t in dict.fromkeys(tags)]
+            survivor.updated_at = dt.datetime.now(dt.UTC)
+            session.flush()
+            return self._views(session, [survivor])[0]
+
+    def delete(self, name: str, *, force: bool = False) -> Deleted:
+        """Delete a stakeholder; refused while anything refers to them unless `force`."""
+        with self.ctx.write() as session:
+            stakeholder = resolve_stakeholder(session, name)
+            refs = self._references(session, stakeholder.id)
+            if any(refs.values()) and not force:
+                said = ", ".join(f"{n} {what}" for what, n in refs.items() if n)
+                raise Conflict(
+                    f"{stakeholder.name} is referred to by {said}; "
+                    "use --force to delete anyway (participations are removed, "
+                    "follow-ups and affiliates lose the link)"
+                )
+            payload: dict[str, object] = {
+                c.key: getattr(stakeholder, c.key) for c in Stakeholder.__table__.columns
+            }
+            payload["aliases"] = [a.alias for a in stakeholder.aliases]
+            payload["tags"] = [t.tag for t in stakeholder.tags]
+            payload["participations"] = [
+                (p.event_id, p.role.value, p.attendance.value)
+                for p in session.scalars(
+                    select(Participation).where(Participation.stakeholder_id == stakeholder.id)
+                )
+            ]
+            payload["owned"] = list(
+                session.scalars(select(FollowUp.id).where(FollowUp.owner_id == stakeholder.id))
+            )
+            payload["affiliates"] = list(
+                session.scalars(
+                    select(Stakeholder.id).where(Stakeholder.affiliation_id == stakeholder.id)
+                )
+            )
+            session.execute(
+                delete(Participation).where(Participation.stakeholder_id == stakeholder.id)
+            )
+            session.execute(
+                update(FollowUp).where(FollowUp.owner_id == stakeholder.id).values(owner_id=None)
+            )
+            session.execute(
+                update(Stakeholder)
+                .where(Stakeholder.affiliation_id == stakeholder.id)
+                .values(affiliation_id=None)
+            )
+            label = f"{stakeholder.name} ({stakeholder.kind})"
+            session.delete(stakeholder)
+            session.flush()
+            return Deleted("stakeholder", payload["id"], label, payload)  # type: ignore[arg-type]
+
+    def restore(self, deleted: Deleted) -> StakeholderView:
+        if deleted.what != "stakeholder":
+            raise UserError(f"cannot restore a {deleted.what} as a stakeholder")
+        with self.ctx.write() as session:
+            data = dict(deleted.payload)
+            aliases = data.pop("aliases")
+            tags = data.pop("tags")
+            participations = data.pop("participations")
+            owned = data.pop("owned")
+            affiliates = data.pop("affiliates")
+            assert isinstance(aliases, list) and isinstance(tags, list)
+            assert isinstance(participations, list) and isinstance(owned, list)
+            assert isinstance(affiliates, list)
+            if session.get(Stakeholder, deleted.id) is not None:
+                raise UserError(f"stakeholder {deleted.id} exists already")
+            stakeholder = Stakeholder(**data)
+            session.add(stakeholder)
+            self._add_aliases(stakeholder, aliases)
+            stakeholder.tags = [StakeholderTag(tag=t) for t in tags]
+            session.flush()
+            live_events = set(
+                session.scalars(
+                    select(Event.id).where(Event.id.in_([p[0] for p in participations]))
+                )
+            )
+            for event_id, role, attendance in participations:
+                if event_id in live_events:
+                    session.add(
+                        Participation(
+                            event_id=event_id,
+                            stakeholder_id=stakeholder.id,
+                            role=role,
+                            attendance=attendance,
+                        )
+                    )
+            session.execute(
+                update(FollowUp)
+                .where(FollowUp.id.in_(owned), FollowUp.owner_id.is_(None))
+                .values(owner_id=stakeholder.id)
+            )
+            session.execute(
+                update(Stakeholder)
+                .where(Stakeholder.id.in_(affiliates), Stakeholder.affiliation_id.is_(None))
+                .values(affiliation_id=stakeholder.id)
+            )
+            session.flush()
+            return self._views(session, [stakeholder])[0]
+
+    # -- helpers -------------------------------------------------------------------------
+
+    @staticmethod
+    def _references(session: Session, stakeholder_id: int) -> dict[str, int]:
+        def count(query: object) -> int:
+            return int(session.scalar(query) or 0)  # type: ignore[call-overload]
+
+        events = count(select(func.count()).where(Participation.stakeholder_id == stakeholder_id))
+        owned = count(select(func.count()).where(FollowUp.owner_id == stakeholder_id))
+        affiliates = count(select(func.count()).where(Stakeholder.affiliation_id == stakeholder_id))
+        return {
+            _plural(events, "event"): events,
+            _plural(owned, "follow-up"): owned,
+            _plural(affiliates, "affiliated stakeholder"): affiliates,
+        }
+
+    @staticmethod
+    def _check_unique(
+        session: Session, name: str, kind: StakeholderKind, own_id: int | None
+    ) -> None:
+        clash = session.scalar(
+            select(Stakeholder).where(
+                Stakeholder.name_key == name_key(name), Stakeholder.kind == kind
+            )
+        )
+        if clash is not None and clash.id != own_id:
+            raise Conflict(f"a {kind} named {clash.name!r} exists already (#{clash.id})")
+
+    @staticmethod
+    def _check_affiliation(session: Session, stakeholder: Stakeholder, target: Stakeholder) -> None:
+        seen: set[int] = set()
+        current: Stakeholder | None = target
+        while current is not None and current.id not in seen:
+            if current.id == stakeholder.id:
+                raise UserError(
+                    f"{target.name} cannot be the affiliation of {stakeholder.name}: "
+                    "that would make a loop"
+                )
+            seen.add(current.id)
+            current = current.affiliation
+
+    @staticmethod
+    def _add_aliases(stakeholder: Stakeholder, aliases: list[str] | tuple[str, ...]) -> None:
+        have = {a.alias_key for a in stakeholder.aliases} | {name_key(stakeholder.name)}
+        for alias in aliases:
+            cleaned = clean_name(alias, "alias")
+            if name_key(cleaned) in have:
+                continue
+            have.add(name_key(cleaned))
+            stakeholder.aliases.append(StakeholderAlias(alias=cleaned, alias_key=name_key(cleaned)))
+
+    def _views(self, session: Session, stakeholders: list[Stakeholder]) -> list[StakeholderView]:
+        if not stakeholders:
+            return []
+        ids = [s.id for s in stakeholders]
+        today = self.ctx.today()
+        open_counts: dict[int | None, int] = dict(
+            session.execute(
+                select(FollowUp.owner_id, func.count())
+                .where(FollowUp.owner_id.in_(ids), FollowUp.status == FollowUpStatus.OPEN)
+                .group_by(FollowUp.owner_id)
+            )
+            .tuples()
+            .all()
+        )
+        contact = (
+            select(Participation.stakeholder_id, Event)
+            .join(Event, Event.id == Participation.event_id)
+            .where(Participation.stakeholder_id.in_(ids))
+        )
+        # Last contact: an engagement that happened (or may have) with them taking part.
+        met = contact.where(
+            Event.start_date <= today,
+            Participation.attendance.in_(_MET),
+            Event.status.not_in([EventStatus.CANCELLED, EventStatus.POSTPONED]),
+        )
+        last: dict[int, When] = {}
+        for stakeholder_id, event in session.execute(
+            met.order_by(Event.start_date, Event.sort_time, Event.id)
+        ).tuples():
+            last[stakeholder_id] = event_when(self.ctx, event)
+        # Next: the earliest planned engagement they have not declined.
+        scheduled = contact.where(
+            Event.start_date > today,
+            Event.status == EventStatus.PLANNED,
+            Participation.attendance != Attendance.DECLINED,
+        )
+        upcoming: dict[int, When] = {}
+        for stakeholder_id, event in session.execute(
+            scheduled.order_by(Event.start_date.desc(), Event.sort_time.desc(), Event.id.desc())
+        ).tuples():
+            upcoming[stakeholder_id] = event_when(self.ctx, event)
+        return [
+            StakeholderView(
+                id=s.id,
+                name=s.name,
+                kind=s.kind,
+                title=s.title,
+                affiliation_id=s.affiliation_id,
+                affiliation_name=s.affiliation.name if s.affiliation else None,
+                country=s.country,
+                aliases=tuple(a.alias for a in s.aliases),
+                tags=tuple(t.tag for t in s.tags),
+                notes=s.notes,
+                last_contact=last.get(s.id),
+                next_contact=upcoming.get(s.id),
+                open_follow_ups=open_counts.get(s.id, 0),
+            )
+            for s in stakeholders
+        ]
+
+
+_MET = (Attendance.ATTENDED, Attendance.CONFIRMED, Attendance.UNKNOWN)
+
+
+def _plural(n: int, word: str) -> str:
+    return word if n == 1 else f"{word}s"

@@ -1,0 +1,360 @@
+"""CSV export and import of the timeline, through the headless CSV module."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO, TypeVar
+
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from tracker import dates
+from tracker.domain import (
+    Attendance,
+    EventFilter,
+    EventKind,
+    EventStatus,
+    EventView,
+    FollowUpStatus,
+    Precision,
+    Role,
+    When,
+)
+from tracker.errors import UserError
+from tracker.exporting import csv as timeline_csv
+from tracker.services.context import Context
+from tracker.services.events import EventService, apply_when
+from tracker.services.names import resolve_stakeholder
+from tracker.services.tags import clean_tags
+from tracker.services.views import date_only
+from tracker.storage.models import Event, EventTag, FollowUp, Participation
+
+
+def event_row(view: EventView) -> dict[str, str]:
+    """One CSV row for an event, every cell a string."""
+    span = dates.to_json(view.when)
+    return {
+        "id": str(view.id),
+        "start": span["start"],
+        "end": span["end"],
+        "when": view.when.label,
+        "precision": view.when.precision.value,
+        "kind": view.kind.value,
+        "title": view.title,
+        "status": view.status.value,
+        "location": view.location,
+        "participants": timeline_csv.format_participants(
+            (p.name, p.role.value, p.attendance.value) for p in view.participants
+        ),
+        "follow_ups_open": str(view.open_follow_ups),
+        "follow_ups": timeline_csv.format_follow_ups(
+            timeline_csv.FollowUpCell(
+                text=f.text,
+                status=f.status.value,
+                done_on=f.done_on.isoformat() if f.done_on else None,
+                due=f.due.label if f.due else None,
+                owner=f.owner_name,
+            )
+            for f in view.follow_ups
+        ),
+        "source": view.source,
+        "tags": timeline_csv.join_tags(view.tags),
+        "summary": view.summary,
+        "notes": view.notes,
+    }
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.reason}"
+
+
+class _DryRun(Exception):
+    """Raised inside the import transaction to roll a dry run back."""
+
+
+class ImportRejected(UserError):
+    """The file had bad rows; nothing was written."""
+
+    def __init__(self, problems: list[RowProblem]) -> None:
+        self.problems = problems
+        n = len(problems)
+        super().__init__(f"{n} bad row{'s' if n != 1 else ''}; nothing was imported")
+
+
+@dataclass
+class ImportReport:
+    rows: int = 0
+    added: int = 0
+    skipped: int = 0  # already present (same title and dates)
+    follow_ups: int = 0
+    created_stakeholders: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+
+@dataclass(frozen=True)
+class _Row:
+    line: int
+    id: int | None
+    title: str
+    kind: EventKind
+    when: When
+    status: EventStatus
+    location: str
+    participants: list[tuple[str, Role, Attendance]]
+    follow_ups: list[timeline_csv.FollowUpCell]
+    source: str
+    tags: list[str]
+    summary: str
+    notes: str
+
+
+class TransferService:
+    def __init__(self, ctx: Context, events: EventService) -> None:
+        self.ctx = ctx
+        self.events = events
+
+    def rows(self, flt: EventFilter = EventFilter()) -> Iterator[dict[str, str]]:
+        for view in self.events.iter(flt):
+            yield event_row(view)
+
+    def export_csv(
+        self, target: Path | TextIO, flt: EventFilter = EventFilter(), *, excel: bool = False
+    ) -> int:
+        """Write the filtered timeline; a path is written atomically. Returns the row count."""
+        if isinstance(target, Path):
+            try:
+                with timeline_csv.atomic_text_file(target) as handle:
+                    return timeline_csv.write_rows(self.rows(flt), handle, excel=excel)
+            except (FileNotFoundError, PermissionError, IsADirectoryError) as exc:
+                raise UserError(f"cannot write {target}: {exc.strerror or exc}") from None
+        return timeline_csv.write_rows(self.rows(flt), target, excel=excel)
+
+    def import_csv(self, path: Path, *, dry_run: bool = False) -> ImportReport:
+        """Validate every row, then add them all in one transaction (or nothing at all)."""
+        parsed, problems = self._read(path)
+        report = ImportReport(rows=len(parsed), dry_run=dry_run)
+        try:
+            with self.ctx.write() as session:
+                for row in parsed:
+                    try:
+                        with session.begin_nested():
+                            self._store(session, row, report)
+                    except UserError as exc:
+                        problems.append(RowProblem(row.line, exc.message))
+                if problems:
+                    raise ImportRejected(sorted(problems, key=lambda p: p.line))
+                self._fix_sequences(session)
+                if dry_run:
+                    raise _DryRun
+        except _DryRun:
+            pass
+        return report
+
+    # -- reading -------------------------------------------------------------------------
+
+    def _read(self, path: Path) -> tuple[list[_Row], list[RowProblem]]:
+        parsed: list[_Row] = []
+        problems: list[RowProblem] = []
+        try:
+            with path.expanduser().open(encoding="utf-8-sig", newline="") as handle:
+                for raw in timeline_csv.read_rows(handle):
+                    if raw.problem:
+                        problems.append(RowProblem(raw.line, raw.problem))
+                        continue
+                    try:
+                        parsed.append(self._parse(raw))
+                    except (UserError, ValueError) as exc:
+                        reason = exc.message if isinstance(exc, UserError) else str(exc)
+                        problems.append(RowProblem(raw.line, reason))
+        except FileNotFoundError:
+            raise UserError(f"no such file: {path}") from None
+        except IsADirectoryError:
+            raise UserError(f"{path} is a folder, not a CSV file") from None
+        except UnicodeDecodeError as exc:
+            raise UserError(
+                f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start})"
+            ) from None
+        except ValueError as exc:
+            raise UserError(f"{path}: {exc}") from None
+        return parsed, problems
+
+    def _parse(self, raw: timeline_csv.RawRow) -> _Row:
+        cells = raw.cells
+        title = " ".join(cells.get("title", "").split())
+        if not title:
+            raise UserError("the title is empty")
+        kind = _enum(EventKind, cells.get("kind", ""), "kind")
+        when = self._when(cells)
+        status_text = cells.get("status", "").strip()
+        status = (
+            _enum(EventStatus, status_text, "status")
+            if status_text
+            else (EventStatus.HELD if when.end < self.ctx.today() else EventStatus.PLANNED)
+        )
+        participants = []
+        for name, role, attendance in timeline_csv.parse_participants(
+            cells.get("participants", "")
+        ):
+            r = _enum(Role, role, "role") if role else Role.PARTICIPANT
+            a = _enum(Attendance, attendance, "attendance") if attendance else Attendance.UNKNOWN
+            participants.append((name, r, a))
+        follow_ups = timeline_csv.parse_follow_ups(cells.get("follow_ups", ""))
+        for item in follow_ups:
+            _enum(FollowUpStatus, item.status, "follow-up status")
+            if item.due:
+                self.ctx.parse_when(item.due)
+        id_text = cells.get("id", "").strip()
+        if id_text and not id_text.isdigit():
+            raise UserError(f"id {id_text!r} is not a whole number")
+        return _Row(
+            line=raw.line,
+            id=int(id_text) if id_text else None,
+            title=title,
+            kind=kind,
+            when=when,
+            status=status,
+            location=cells.get("location", "").strip(),
+            participants=participants,
+            follow_ups=follow_ups,
+            source=cells.get("source", "").strip(),
+            tags=clean_tags(timeline_csv.split_tags(cells.get("tags", ""))),
+            summary=cells.get("summary", "").strip(),
+            notes=cells.get("notes", "").strip(),
+        )
+
+    def _when(self, cells: dict[str, str]) -> When:
+        """Exact columns (start, end, precision) win; otherwise the `when` text is read."""
+        start, end = cells.get("start", "").strip(), cells.get("end", "").strip()
+        precision_text = cells.get("precision", "").strip()
+        if start and precision_text:
+            precision = _enum(Precision, precision_text, "precision")
+            try:
+                return self._exact(start, end or start, precision)
+            except ValueError:
+                raise UserError(
+                    f"start/end {start!r}/{end!r} are not ISO dates for precision {precision}"
+                ) from None
+        written = cells.get("when", "").strip()
+        if written:
+            return self.ctx.parse_when(written)
+        if start:
+            return self.ctx.parse_when(start, end or None)
+        raise UserError("no date: fill 'start' or 'when'")
+
+    def _exact(self, start: str, end: str, precision: Precision) -> When:
+        if precision is Precision.MINUTE:
+            start_at = dt.datetime.fromisoformat(start)
+            end_at = dt.datetime.fromisoformat(end)
+            if start_at.tzinfo is None or end_at.tzinfo is None:
+                raise ValueError("a time needs its UTC offset")
+            local = start_at.astimezone(self.ctx.settings.local_tz)
+            offset = start_at.utcoffset()
+            tz = None if local.utcoffset() == offset else _offset_text(offset)
+            return self.ctx.rebuild(
+                start_at.date(),
+                end_at.date(),
+                precision,
+                start_at.astimezone(dt.UTC),
+                end_at.astimezone(dt.UTC),
+                tz,
+            )
+        first, last = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+        if last < first:
+            raise UserError(f"end {end} is before start {start}")
+        return self.ctx.rebuild(first, last, precision)
+
+    # -- writing -------------------------------------------------------------------------
+
+    def _store(self, session: Session, row: _Row, report: ImportReport) -> None:
+        duplicate = session.scalar(
+            select(Event.id).where(
+                func.lower(Event.title) == row.title.lower(),
+                Event.start_date == row.when.start,
+                Event.end_date == row.when.end,
+            )
+        )
+        if duplicate is not None:
+            report.skipped += 1
+            return
+        event = Event(
+            title=row.title,
+            kind=row.kind,
+            status=row.status,
+            location=row.location,
+            summary=row.summary,
+            notes=row.notes,
+            source=row.source,
+        )
+        if row.id is not None and session.get(Event, row.id) is None:
+            event.id = row.id
+        apply_when(event, row.when)
+        event.tags = [EventTag(tag=tag) for tag in row.tags]
+        session.add(event)
+        session.flush()
+        for name, role, attendance in row.participants:
+            stakeholder = resolve_stakeholder(
+                session, name, create=True, created=report.created_stakeholders
+            )
+            if any(p.stakeholder_id == stakeholder.id for p in event.participations):
+                raise UserError(f"{stakeholder.name} is listed twice among the participants")
+            event.participations.append(
+                Participation(stakeholder=stakeholder, role=role, attendance=attendance)
+            )
+        for item in row.follow_ups:
+            follow_up = FollowUp(
+                text=item.text,
+                status=FollowUpStatus(item.status),
+                done_on=dt.date.fromisoformat(item.done_on) if item.done_on else None,
+                notes="",
+                event=event,
+            )
+            if item.due:
+                follow_up.due_start, follow_up.due_end, follow_up.due_precision = date_only(
+                    self.ctx.parse_when(item.due)
+                )
+            if item.owner:
+                follow_up.owner = resolve_stakeholder(
+                    session, item.owner, create=True, created=report.created_stakeholders
+                )
+            session.add(follow_up)
+            report.follow_ups += 1
+        session.flush()
+        report.added += 1
+
+    @staticmethod
+    def _fix_sequences(session: Session) -> None:
+        """Explicit ids leave PostgreSQL's sequence behind; move it past the largest id."""
+        if session.get_bind().dialect.name != "postgresql":
+            return
+        session.execute(
+            text(
+                "SELECT setval(pg_get_serial_sequence('events', 'id'), "
+                "COALESCE((SELECT MAX(id) FROM events), 1))"
+            )
+        )
+
+
+def _offset_text(offset: dt.timedelta | None) -> str:
+    seconds = int((offset or dt.timedelta()).total_seconds())
+    sign = "-" if seconds < 0 else "+"
+    hours, minutes = divmod(abs(seconds) // 60, 60)
+    return f"{sign}{hours:02d}:{minutes:02d}"
+
+
+_E = TypeVar("_E", EventKind, EventStatus, Role, Attendance, Precision, FollowUpStatus)
+
+
+def _enum(enum: type[_E], value: str, what: str) -> _E:
+    try:
+        return enum(value.strip().lower())
+    except ValueError:
+        allowed = ", ".join(member.value for member in enum)
+        raise UserError(f"unknown {what} {value.strip()!r} (one of: {allowed})") from None

@@ -1,0 +1,1 @@
+"""The database layer: engine, typed models, migrations. Only services import it."""

@@ -1,0 +1,150 @@
+"""Alembic from inside the app: find the scripts, upgrade to head (backing up SQLite first)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, inspect
+
+from tracker.errors import UserError
+from tracker.storage.engine import is_sqlite, sqlite_path
+from tracker.storage.models import Base
+
+
+def script_location() -> Path:
+    """The migrations folder: inside the installed wheel, or `db/` in a source checkout."""
+    packaged = resources.files("tracker") / "_migrations"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[2] / "db"
+
+
+def alembic_config(engine: Engine) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(script_location()))
+    config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    config.attributes["configure_logging"] = False
+    return config
+
+
+def head_revision(engine: Engine) -> str:
+    head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+@dataclass(frozen=True)
+class UpgradeResult:
+    from_revision: str | None
+    to_revision: str
+    backup: Path | None
+
+    @property
+    def changed(self) -> bool:
+        return self.from_revision != self.to_revision
+
+
+def _run(engine: Engine, action: str, revision: str) -> None:
+    """Run an Alembic command in one transaction on one of the engine's connections.
+
+    SQLite batch migrations copy and drop tables; with foreign keys on, dropping a parent
+    would cascade, so they are switched off around the migration and checked afterwards.
+    """
+    config = alembic_config(engine)
+    with engine.connect() as connection:
+        raw = connection.connection.driver_connection if is_sqlite(engine) else None
+        if raw is not None:
+            raw.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                getattr(command, action)(config, revision)
+                if raw is not None:
+                    problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if problems:
+                        raise UserError(f"migration left broken references: {problems[:3]}")
+        finally:
+            if raw is not None:
+                raw.execute("PRAGMA foreign_keys = ON")
+
+
+def upgrade(engine: Engine, revision: str = "head", *, backup: bool = True) -> UpgradeResult:
+    """Bring the schema to `revision`; an existing SQLite file is copied aside first."""
+    before = current_revision(engine)
+    target = head_revision(engine) if revision == "head" else revision
+    if before == target:
+        return UpgradeResult(before, target, None)
+    saved = None
+    if backup and (before is not None or _has_tables(engine)):
+        saved = backup_sqlite(engine, reason=f"before-upgrade-from-{before or 'unversioned'}")
+    _run(engine, "upgrade", revision)
+    return UpgradeResult(before, target, saved)
+
+
+def ensure_current(engine: Engine) -> UpgradeResult:
+    """Upgrade only when the database is not at head (the cheap check runs at every start)."""
+    before = current_revision(engine)
+    head = head_revision(engine)
+    if before == head:
+        return UpgradeResult(before, head, None)
+    if before is not None and before not in _known_revisions(engine):
+        raise UserError(
+            f"the database is at revision {before}, which this version of tracker does not know; "
+            "upgrade tracker"
+        )
+    return upgrade(engine)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    backup_sqlite(engine, reason=f"before-downgrade-from-{current_revision(engine)}")
+    _run(engine, "downgrade", revision)
+
+
+def drift(engine: Engine) -> list[object]:
+    """Differences between the models and the migrated schema; empty when they agree."""
+    with engine.connect() as connection:
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "render_as_batch": True}
+        )
+        return list(compare_metadata(context, Base.metadata))
+
+
+def backup_sqlite(
+    engine: Engine, *, reason: str = "manual", dest: Path | None = None
+) -> Path | None:
+    """A consistent copy of the SQLite file (sqlite3's online backup), or None for other DBs."""
+    source = sqlite_path(engine)
+    if source is None or not source.exists():
+        return None
+    if dest is None:
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        dest = source.with_name(f"{source.name}.{stamp}.{reason}.bak")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(source) as src, sqlite3.connect(dest) as out:
+        src.backup(out)
+    out.close()
+    src.close()
+    return dest
+
+
+def _has_tables(engine: Engine) -> bool:
+    return bool(inspect(engine).get_table_names())
+
+
+def _known_revisions(engine: Engine) -> set[str]:
+    scripts = ScriptDirectory.from_config(alembic_config(engine))
+    return {script.revision for script in scripts.walk_revisions()}
