@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator, Sequence
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -49,13 +51,17 @@ def sort_time(when: When) -> int:
 
 
 def _in_written_zone(instant: dt.datetime, tz: str | None) -> dt.datetime:
-    if tz:
-        sign = -1 if tz.startswith("-") else 1
-        hours, _, minutes = tz.lstrip("+-").partition(":")
-        if hours.isdigit():
-            offset = dt.timedelta(hours=int(hours), minutes=int(minutes or 0))
-            return instant.astimezone(dt.timezone(sign * offset))
-    return instant
+    """`instant` on the clock of the zone the user wrote: an offset like -04:00 or a zone name."""
+    if not tz:
+        return instant
+    match = re.fullmatch(r"([+-])(\d{2}):?(\d{2})", tz.strip())
+    if match:
+        offset = dt.timedelta(hours=int(match[2]), minutes=int(match[3]))
+        return instant.astimezone(dt.timezone(-offset if match[1] == "-" else offset))
+    try:
+        return instant.astimezone(ZoneInfo(tz))
+    except (ZoneInfoNotFoundError, ValueError):
+        return instant
 
 
 def apply_when(event: Event, when: When) -> None:
@@ -142,7 +148,7 @@ class EventService:
         """Apply `changes` to what is stored now (read and write in one locked transaction)."""
         created: list[str] = []
         with self.ctx.write() as session:
-            event = self._load(session, event_id)
+            event = self._load(session, event_id, lock=True)
             if changes.title is not None:
                 event.title = _title(changes.title)
             if changes.kind is not None:
@@ -250,8 +256,10 @@ class EventService:
         return EventStatus.HELD if when.end < self.ctx.today() else EventStatus.PLANNED
 
     @staticmethod
-    def _load(session: Session, event_id: int) -> Event:
-        event = session.get(Event, event_id)
+    def _load(session: Session, event_id: int, *, lock: bool = False) -> Event:
+        """The row, locked FOR UPDATE when about to be changed (PostgreSQL; SQLite's
+        IMMEDIATE transaction already holds the write lock)."""
+        event = session.get(Event, event_id, with_for_update=lock or None)
         if event is None:
             raise NotFound(f"no event with id {event_id}")
         return event

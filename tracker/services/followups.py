@@ -84,6 +84,7 @@ class FollowUpService:
         due = date_only(self.ctx.parse_when(draft.due)) if draft.due else None
         with self.ctx.write() as session:
             follow_up = FollowUp(text=_text(draft.text), status=draft.status, notes=draft.notes)
+            session.add(follow_up)
             if draft.event_id is not None:
                 follow_up.event = self._event(session, draft.event_id)
             if draft.owner:
@@ -94,7 +95,6 @@ class FollowUpService:
                 follow_up.due_start, follow_up.due_end, follow_up.due_precision = due
             if draft.status is FollowUpStatus.DONE:
                 follow_up.done_on = self.ctx.today()
-            session.add(follow_up)
             session.flush()
             return follow_up_view(self.ctx, follow_up), created
 
@@ -104,7 +104,7 @@ class FollowUpService:
         created: list[str] = []
         due = date_only(self.ctx.parse_when(changes.due)) if changes.due else None
         with self.ctx.write() as session:
-            follow_up = self._load(session, follow_up_id)
+            follow_up = self._load(session, follow_up_id, lock=True)
             if changes.text is not None:
                 follow_up.text = _text(changes.text)
             if changes.detach_event:
@@ -138,7 +138,7 @@ class FollowUpService:
     def toggle_done(self, follow_up_id: int) -> FollowUpView:
         """Done if it was not, open again if it was: one locked read-modify-write."""
         with self.ctx.write() as session:
-            follow_up = self._load(session, follow_up_id)
+            follow_up = self._load(session, follow_up_id, lock=True)
             target = (
                 FollowUpStatus.OPEN
                 if follow_up.status is FollowUpStatus.DONE
@@ -181,8 +181,10 @@ class FollowUpService:
         return event
 
     @staticmethod
-    def _load(session: Session, follow_up_id: int) -> FollowUp:
-        follow_up = session.get(FollowUp, follow_up_id)
+    def _load(session: Session, follow_up_id: int, *, lock: bool = False) -> FollowUp:
+        """The row, locked FOR UPDATE when about to be changed (PostgreSQL; SQLite's
+        IMMEDIATE transaction already holds the write lock)."""
+        follow_up = session.get(FollowUp, follow_up_id, with_for_update=lock or None)
         if follow_up is None:
             raise NotFound(f"no follow-up with id {follow_up_id}")
         return follow_up

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, literal_column, or_, select, table
 from sqlalchemy.orm import Session
 
 from tracker.domain import EventFilter
 from tracker.services.names import resolve_stakeholder
 from tracker.storage.models import Event, EventTag, Participation, Stakeholder
+from tracker.storage.search import fts_query
 
 TIMELINE_ORDER = (Event.start_date, Event.sort_time, Event.id)
 
@@ -39,23 +40,33 @@ def event_conditions(session: Session, flt: EventFilter) -> list[object]:
     for tag in dict.fromkeys(t.strip().lower() for t in flt.tags):
         conditions.append(exists().where(EventTag.event_id == Event.id, EventTag.tag == tag))
     if flt.search and flt.search.strip():
-        for word in flt.search.split():
-            pattern = _like(word.lower())
-            participant_match = exists().where(
-                Participation.event_id == Event.id,
-                Participation.stakeholder_id == Stakeholder.id,
-                func.lower(Stakeholder.name).like(pattern, escape="\\"),
-            )
-            conditions.append(
-                or_(
-                    func.lower(Event.title).like(pattern, escape="\\"),
-                    func.lower(Event.location).like(pattern, escape="\\"),
-                    func.lower(Event.summary).like(pattern, escape="\\"),
-                    func.lower(Event.notes).like(pattern, escape="\\"),
-                    participant_match,
-                )
-            )
+        conditions.append(_search(session, flt.search))
     return conditions
+
+
+def _search(session: Session, text: str) -> ColumnElement[bool]:
+    """Every word in the event's text (FTS5 / trigram index), or the event involves a
+    stakeholder whose name contains the whole text."""
+    name_pattern = _like(" ".join(text.lower().split()))
+    named = select(Stakeholder.id).where(Stakeholder.name_key.like(name_pattern, escape="\\"))
+    by_participant = Event.id.in_(
+        select(Participation.event_id).where(Participation.stakeholder_id.in_(named))
+    )
+    if session.get_bind().dialect.name == "sqlite":
+        match = fts_query(text)
+        if not match:
+            return by_participant
+        by_text = Event.id.in_(
+            select(literal_column("rowid"))
+            .select_from(table("events_fts"))
+            .where(literal_column("events_fts").op("MATCH")(match))
+        )
+    else:
+        document = func.lower(
+            Event.title + " " + Event.location + " " + Event.summary + " " + Event.notes
+        )
+        by_text = and_(*(document.like(_like(w.lower()), escape="\\") for w in text.split()))
+    return or_(by_text, by_participant)
 
 
 def filtered_events(session: Session, flt: EventFilter) -> Select[tuple[Event]]:

@@ -91,12 +91,10 @@ class StakeholderService:
     def names(self) -> list[tuple[str, int]]:
         """Every name and alias with its stakeholder id, for completion."""
         with self.ctx.read() as session:
-            names = session.execute(select(Stakeholder.name, Stakeholder.id)).tuples().all()
-            aliases = (
-                session.execute(select(StakeholderAlias.alias, StakeholderAlias.stakeholder_id))
-                .tuples()
-                .all()
-            )
+            names = session.execute(select(Stakeholder.name, Stakeholder.id)).all()
+            aliases = session.execute(
+                select(StakeholderAlias.alias, StakeholderAlias.stakeholder_id)
+            ).all()
             return sorted([*names, *aliases], key=lambda item: item[0].casefold())
 
     def candidates(self, text: str) -> list[StakeholderView]:
@@ -397,9 +395,7 @@ class StakeholderService:
                 select(FollowUp.owner_id, func.count())
                 .where(FollowUp.owner_id.in_(ids), FollowUp.status == FollowUpStatus.OPEN)
                 .group_by(FollowUp.owner_id)
-            )
-            .tuples()
-            .all()
+            ).all()
         )
         contact = (
             select(Participation.stakeholder_id, Event)
@@ -415,7 +411,7 @@ class StakeholderService:
         last: dict[int, When] = {}
         for stakeholder_id, event in session.execute(
             met.order_by(Event.start_date, Event.sort_time, Event.id)
-        ).tuples():
+        ):
             last[stakeholder_id] = event_when(self.ctx, event)
         # Next: the earliest planned engagement they have not declined.
         scheduled = contact.where(
@@ -426,7 +422,7 @@ class StakeholderService:
         upcoming: dict[int, When] = {}
         for stakeholder_id, event in session.execute(
             scheduled.order_by(Event.start_date.desc(), Event.sort_time.desc(), Event.id.desc())
-        ).tuples():
+        ):
             upcoming[stakeholder_id] = event_when(self.ctx, event)
         return [
             StakeholderView(

@@ -237,8 +237,8 @@ class TransferService:
         if start and precision_text:
             precision = _enum(Precision, precision_text, "precision")
             try:
-                return self._exact(start, end or start, precision)
-            except ValueError:
+                return self._exact(start, end or start, precision, cells.get("when", "").strip())
+            except (ValueError, UserError):
                 raise UserError(
                     f"start/end {start!r}/{end!r} are not ISO dates for precision {precision}"
                 ) from None
@@ -249,22 +249,23 @@ class TransferService:
             return self.ctx.parse_when(start, end or None)
         raise UserError("no date: fill 'start' or 'when'")
 
-    def _exact(self, start: str, end: str, precision: Precision) -> When:
+    def _exact(self, start: str, end: str, precision: Precision, written: str = "") -> When:
         if precision is Precision.MINUTE:
             start_at = dt.datetime.fromisoformat(start)
             end_at = dt.datetime.fromisoformat(end)
             if start_at.tzinfo is None or end_at.tzinfo is None:
                 raise ValueError("a time needs its UTC offset")
-            local = start_at.astimezone(self.ctx.settings.local_tz)
-            offset = start_at.utcoffset()
-            tz = None if local.utcoffset() == offset else _offset_text(offset)
+            if written:  # the label keeps the zone as the user wrote it
+                when = self.ctx.parse_when(written)
+                if when.start_at == start_at and when.end_at == end_at:
+                    return when
             return self.ctx.rebuild(
                 start_at.date(),
                 end_at.date(),
                 precision,
                 start_at.astimezone(dt.UTC),
                 end_at.astimezone(dt.UTC),
-                tz,
+                _offset_text(start_at.utcoffset()),
             )
         first, last = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
         if last < first:
@@ -314,8 +315,9 @@ class TransferService:
                 status=FollowUpStatus(item.status),
                 done_on=dt.date.fromisoformat(item.done_on) if item.done_on else None,
                 notes="",
-                event=event,
+                event_id=event.id,
             )
+            session.add(follow_up)
             if item.due:
                 follow_up.due_start, follow_up.due_end, follow_up.due_precision = date_only(
                     self.ctx.parse_when(item.due)
@@ -324,7 +326,6 @@ class TransferService:
                 follow_up.owner = resolve_stakeholder(
                     session, item.owner, create=True, created=report.created_stakeholders
                 )
-            session.add(follow_up)
             report.follow_ups += 1
         session.flush()
         report.added += 1

@@ -95,9 +95,7 @@ def event_views(
             select(FollowUp.event_id, func.count())
             .where(FollowUp.event_id.in_(ids), FollowUp.status == FollowUpStatus.OPEN)
             .group_by(FollowUp.event_id)
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     follow_ups: dict[int, list[FollowUpView]] = defaultdict(list)
     if full:

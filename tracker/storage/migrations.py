@@ -18,6 +18,7 @@ from sqlalchemy import Engine, inspect
 from tracker.errors import UserError
 from tracker.storage.engine import is_sqlite, sqlite_path
 from tracker.storage.models import Base
+from tracker.storage.search import include_name
 
 
 def script_location() -> Path:
@@ -31,7 +32,8 @@ def script_location() -> Path:
 def alembic_config(engine: Engine) -> Config:
     config = Config()
     config.set_main_option("script_location", str(script_location()))
-    config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    url = engine.url.render_as_string(hide_password=False)
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))  # configparser escaping
     config.attributes["configure_logging"] = False
     return config
 
@@ -101,6 +103,11 @@ def ensure_current(engine: Engine) -> UpgradeResult:
     head = head_revision(engine)
     if before == head:
         return UpgradeResult(before, head, None)
+    if before is None and set(inspect(engine).get_table_names()) - {"alembic_version"}:
+        raise UserError(
+            f"{engine.url.render_as_string()} has tables but no tracker schema version; "
+            "it does not look like a tracker database"
+        )
     if before is not None and before not in _known_revisions(engine):
         raise UserError(
             f"the database is at revision {before}, which this version of tracker does not know; "
@@ -118,7 +125,8 @@ def drift(engine: Engine) -> list[object]:
     """Differences between the models and the migrated schema; empty when they agree."""
     with engine.connect() as connection:
         context = MigrationContext.configure(
-            connection, opts={"compare_type": True, "render_as_batch": True}
+            connection,
+            opts={"compare_type": True, "render_as_batch": True, "include_name": include_name},
         )
         return list(compare_metadata(context, Base.metadata))
 
