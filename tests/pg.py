@@ -50,14 +50,33 @@ class PostgresServer:
         if user:
             shutil.chown(base, user)
         server = cls(base=base, port=_free_port(), user=user)
-        server._run(initdb, "-D", str(base / "data"), "-U", "tracker", "--auth=trust",
-                    "-E", "UTF8", "--locale=C", "--no-sync")
+        server._run(
+            initdb,
+            "-D",
+            str(base / "data"),
+            "-U",
+            "tracker",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--locale=C",
+            "--no-sync",
+        )
         options = (
             f"-p {server.port} -k {base} -c listen_addresses='' -c fsync=off "
             "-c synchronous_commit=off -c full_page_writes=off"
         )
-        server._run(pg_ctl, "-D", str(base / "data"), "-o", options,
-                    "-l", str(base / "server.log"), "-w", "start")
+        server._run(
+            pg_ctl,
+            "-D",
+            str(base / "data"),
+            "-o",
+            options,
+            "-l",
+            str(base / "server.log"),
+            "-w",
+            "start",
+        )
         return server
 
     def stop(self) -> None:

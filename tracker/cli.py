@@ -110,7 +110,7 @@ def cli(ctx: click.Context, db: str | None) -> None:
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @pass_state
-def when(state: State, text: tuple[str, ...], today_text: str | None, as_json: bool) -> None:
+def when(state: State, /, text: tuple[str, ...], today_text: str | None, as_json: bool) -> None:
     """Show how a date text is understood: `tracker when late May 2022`."""
     from tracker import dates
     from tracker.render import dumps
@@ -140,7 +140,7 @@ def when(state: State, text: tuple[str, ...], today_text: str | None, as_json: b
 @cli.command()
 @click.option("--file", "path", type=click.Path(path_type=Path), help="Another seed file.")
 @pass_state
-def seed(state: State, path: Path | None) -> None:
+def seed(state: State, /, path: Path | None) -> None:
     """Load the sample portfolio (adds only what is missing; safe to run twice)."""
     report = state.services.seed.load(path)
     if report.total:
@@ -177,7 +177,7 @@ def event_filters(func: F) -> F:
     return func
 
 
-def _filter(state: State, **kw: Any) -> EventFilter:
+def _filter(state: State, /, **kw: Any) -> EventFilter:
     ctx = state.services.ctx
     return EventFilter(
         date_from=ctx.parse_day_bound(kw["date_from"], end=False) if kw["date_from"] else None,
@@ -220,7 +220,7 @@ def event_fields(func: F) -> F:
 @click.option("--with", "with_specs", multiple=True, metavar="NAME[:role[:attendance]]")
 @click.option("--tag", "tags", multiple=True, metavar="TAG")
 @pass_state
-def event_add(state: State, title: str, kind: str, when_text: str, **kw: Any) -> None:
+def event_add(state: State, /, title: str, kind: str, when_text: str, **kw: Any) -> None:
     """Add an event: tracker event add "Call with Castro" --kind call --when "late May 2022"."""
     draft = EventDraft(
         title=title,
@@ -245,7 +245,7 @@ def event_add(state: State, title: str, kind: str, when_text: str, **kw: Any) ->
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many events.")
 @pass_state
-def event_list(state: State, fmt: str, limit: int | None, **kw: Any) -> None:
+def event_list(state: State, /, fmt: str, limit: int | None, **kw: Any) -> None:
     """List events in date order; every filter narrows the list."""
     flt = _filter(state, **kw)
     if fmt == "csv":
@@ -269,7 +269,7 @@ def event_list(state: State, fmt: str, limit: int | None, **kw: Any) -> None:
 @click.argument("event_id", type=int)
 @click.option("--json", "as_json", is_flag=True)
 @pass_state
-def event_show(state: State, event_id: int, as_json: bool) -> None:
+def event_show(state: State, /, event_id: int, as_json: bool) -> None:
     """Everything about one event."""
     from tracker.render import dumps, event_detail, event_json
 
@@ -296,7 +296,7 @@ def event_show(state: State, event_id: int, as_json: bool) -> None:
 @click.option("--add-tag", "add_tags", multiple=True, metavar="TAG")
 @click.option("--remove-tag", "remove_tags", multiple=True, metavar="TAG")
 @pass_state
-def event_edit(state: State, event_id: int, **kw: Any) -> None:
+def event_edit(state: State, /, event_id: int, **kw: Any) -> None:
     """Change an event; only the options given change."""
     changes = EventChanges(
         title=kw["title"],
@@ -325,7 +325,7 @@ def event_edit(state: State, event_id: int, **kw: Any) -> None:
 @event.command("delete")
 @click.argument("event_id", type=int)
 @pass_state
-def event_delete(state: State, event_id: int) -> None:
+def event_delete(state: State, /, event_id: int) -> None:
     """Delete an event and its participations; its follow-ups stay, detached."""
     deleted = state.services.events.delete(event_id)
     detached = len(deleted.detached_follow_ups)
@@ -353,7 +353,7 @@ def stakeholder() -> None:
 @click.option("--tag", "tags", multiple=True)
 @click.option("--note", "notes", default="")
 @pass_state
-def stakeholder_add(state: State, name: str, kind: str, **kw: Any) -> None:
+def stakeholder_add(state: State, /, name: str, kind: str, **kw: Any) -> None:
     """Add a stakeholder."""
     view = state.services.stakeholders.add(
         StakeholderDraft(
@@ -397,7 +397,7 @@ def stakeholder_list(
 @click.argument("name")
 @click.option("--json", "as_json", is_flag=True)
 @pass_state
-def stakeholder_show(state: State, name: str, as_json: bool) -> None:
+def stakeholder_show(state: State, /, name: str, as_json: bool) -> None:
     """A stakeholder's timeline, open follow-ups, last and next contact."""
     from tracker.render import (
         dumps,
@@ -454,7 +454,7 @@ def stakeholder_show(state: State, name: str, as_json: bool) -> None:
 @click.option("--add-tag", multiple=True)
 @click.option("--remove-tag", multiple=True)
 @pass_state
-def stakeholder_edit(state: State, name: str, **kw: Any) -> None:
+def stakeholder_edit(state: State, /, name: str, **kw: Any) -> None:
     """Change a stakeholder; only the options given change."""
     changes = StakeholderChanges(
         name=kw["new_name"],
@@ -478,7 +478,7 @@ def stakeholder_edit(state: State, name: str, **kw: Any) -> None:
 @click.argument("duplicate")
 @click.argument("into")
 @pass_state
-def stakeholder_merge(state: State, duplicate: str, into: str) -> None:
+def stakeholder_merge(state: State, /, duplicate: str, into: str) -> None:
     """Merge DUPLICATE into INTO; its name stays behind as an alias."""
     view = state.services.stakeholders.merge(duplicate, into)
     click.echo(
@@ -490,7 +490,7 @@ def stakeholder_merge(state: State, duplicate: str, into: str) -> None:
 @click.argument("name")
 @click.option("--force", is_flag=True, help="Delete even when events or follow-ups refer to them.")
 @pass_state
-def stakeholder_delete(state: State, name: str, force: bool) -> None:
+def stakeholder_delete(state: State, /, name: str, force: bool) -> None:
     """Delete a stakeholder (refused while anything refers to them, unless --force)."""
     deleted = state.services.stakeholders.delete(name, force=force)
     click.echo(f"deleted stakeholder {deleted.id}: {deleted.label}")
@@ -563,7 +563,7 @@ def followup_list(
 @followup.command("done")
 @click.argument("ids", type=int, nargs=-1, required=True)
 @pass_state
-def followup_done(state: State, ids: tuple[int, ...]) -> None:
+def followup_done(state: State, /, ids: tuple[int, ...]) -> None:
     """Mark follow-ups done (dated today)."""
     for follow_up_id in ids:
         view = state.services.followups.set_status(follow_up_id, FollowUpStatus.DONE)
@@ -573,7 +573,7 @@ def followup_done(state: State, ids: tuple[int, ...]) -> None:
 @followup.command("reopen")
 @click.argument("ids", type=int, nargs=-1, required=True)
 @pass_state
-def followup_reopen(state: State, ids: tuple[int, ...]) -> None:
+def followup_reopen(state: State, /, ids: tuple[int, ...]) -> None:
     """Open follow-ups again."""
     for follow_up_id in ids:
         view = state.services.followups.set_status(follow_up_id, FollowUpStatus.OPEN)
@@ -592,7 +592,7 @@ def followup_reopen(state: State, ids: tuple[int, ...]) -> None:
 @click.option("--append-note", metavar="TEXT", help="Add a line to the notes.")
 @click.option("--create", is_flag=True)
 @pass_state
-def followup_edit(state: State, follow_up_id: int, **kw: Any) -> None:
+def followup_edit(state: State, /, follow_up_id: int, **kw: Any) -> None:
     """Change a follow-up; only the options given change."""
     changes = FollowUpChanges(
         text=kw["text"],
@@ -614,7 +614,7 @@ def followup_edit(state: State, follow_up_id: int, **kw: Any) -> None:
 @followup.command("delete")
 @click.argument("follow_up_id", type=int)
 @pass_state
-def followup_delete(state: State, follow_up_id: int) -> None:
+def followup_delete(state: State, /, follow_up_id: int) -> None:
     """Delete a follow-up."""
     deleted = state.services.followups.delete(follow_up_id)
     click.echo(f"deleted follow-up {deleted.id}: {deleted.label}")
@@ -638,7 +638,7 @@ def export() -> None:
 @click.option("--excel", is_flag=True, help="Start with a BOM so spreadsheets show accents.")
 @event_filters
 @pass_state
-def export_csv(state: State, output: Path | None, excel: bool, **kw: Any) -> None:
+def export_csv(state: State, /, output: Path | None, excel: bool, **kw: Any) -> None:
     """The timeline as CSV, one row per event in date order (honours every filter)."""
     flt = _filter(state, **kw)
     if output is None:
@@ -657,7 +657,7 @@ def import_() -> None:
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Check every row and report; write nothing.")
 @pass_state
-def import_csv(state: State, path: Path, dry_run: bool) -> None:
+def import_csv(state: State, /, path: Path, dry_run: bool) -> None:
     """Import a timeline CSV (as exported). Any bad row: each is reported and nothing is written."""
     from tracker.services import ImportRejected
 
@@ -695,7 +695,7 @@ def _engine(state: State) -> Any:
 @db.command("upgrade")
 @click.argument("revision", default="head")
 @pass_state
-def db_upgrade(state: State, revision: str) -> None:
+def db_upgrade(state: State, /, revision: str) -> None:
     """Migrate the database up (to the newest schema by default); SQLite is backed up first."""
     from tracker.storage import migrations
 
@@ -711,7 +711,7 @@ def db_upgrade(state: State, revision: str) -> None:
 @db.command("downgrade")
 @click.argument("revision")
 @pass_state
-def db_downgrade(state: State, revision: str) -> None:
+def db_downgrade(state: State, /, revision: str) -> None:
     """Migrate the database down to REVISION ('base' empties it); SQLite is backed up first."""
     from tracker.storage import migrations
 
@@ -754,7 +754,7 @@ def db_check(state: State) -> None:
 @db.command("backup")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Where to write the copy.")
 @pass_state
-def db_backup(state: State, output: Path | None) -> None:
+def db_backup(state: State, /, output: Path | None) -> None:
     """A consistent copy of the SQLite database file."""
     from tracker.storage import migrations
 

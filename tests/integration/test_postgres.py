@@ -34,7 +34,11 @@ def test_seed_filters_and_search(pg_services: Services) -> None:
     assert report.events == 16
     assert pg_services.seed.load().total == 0
     castro = pg_services.events.list(EventFilter(with_names=("Castro",)))
-    assert [e.when.label for e in castro] == ["January 27, 2022", "late May 2022", "June 6–10, 2022"]
+    assert [e.when.label for e in castro] == [
+        "January 27, 2022",
+        "late May 2022",
+        "June 6–10, 2022",
+    ]
     found = pg_services.events.list(EventFilter(search="asean"))
     assert [e.title for e in found] == ["US-ASEAN Special Summit"]
     may = pg_services.events.list(

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
+from tests.conftest import ARTICLE_DAY
 from tracker.clock import FixedClock
 from tracker.domain import EventFilter
 from tracker.errors import UserError
@@ -16,7 +17,6 @@ from tracker.services import Services, open_services
 from tracker.settings import Settings
 from tracker.storage import migrations
 from tracker.storage.engine import make_engine
-from tests.conftest import ARTICLE_DAY
 
 
 def test_sqlite_connections_are_configured(services: Services, db_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import re
 from collections.abc import Iterator, Sequence
@@ -86,7 +87,7 @@ class EventService:
 
     def list(
         self, flt: EventFilter = EventFilter(), *, limit: int | None = None
-    ) -> list[EventView]:
+    ) -> builtins.list[EventView]:
         with self.ctx.read() as session:
             query = filtered_events(session, flt)
             if limit is not None:
@@ -121,10 +122,12 @@ class EventService:
 
     # -- writing -------------------------------------------------------------------------
 
-    def add(self, draft: EventDraft, *, create: bool = False) -> tuple[EventView, list[str]]:
+    def add(
+        self, draft: EventDraft, *, create: bool = False
+    ) -> tuple[EventView, builtins.list[str]]:
         """Store a new event; returns it and the names of stakeholders created on the way."""
         when = self.ctx.parse_when(draft.when, draft.until)
-        created: list[str] = []
+        created: builtins.list[str] = []
         with self.ctx.write() as session:
             event = Event(
                 title=_title(draft.title),
@@ -144,9 +147,9 @@ class EventService:
 
     def edit(
         self, event_id: int, changes: EventChanges, *, create: bool = False
-    ) -> tuple[EventView, list[str]]:
+    ) -> tuple[EventView, builtins.list[str]]:
         """Apply `changes` to what is stored now (read and write in one locked transaction)."""
-        created: list[str] = []
+        created: builtins.list[str] = []
         with self.ctx.write() as session:
             event = self._load(session, event_id, lock=True)
             if changes.title is not None:
@@ -270,7 +273,7 @@ class EventService:
         event: Event,
         specs: Sequence[ParticipantSpec],
         create: bool,
-        created: list[str],
+        created: builtins.list[str],
     ) -> None:
         existing = {p.stakeholder_id: p for p in event.participations}
         for spec in specs:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 from enum import StrEnum
 
@@ -49,11 +50,11 @@ class FollowUpService:
         *,
         owner: str | None = None,
         event_id: int | None = None,
-    ) -> list[FollowUpView]:
+    ) -> builtins.list[FollowUpView]:
         """Follow-ups in `scope`, soonest due first (no due date last)."""
         today = self.ctx.today()
         with self.ctx.read() as session:
-            query: Select[tuple[FollowUp]] = select(FollowUp)
+            query: Select[FollowUp] = select(FollowUp)
             if scope is FollowUpScope.OPEN:
                 query = query.where(FollowUp.status == FollowUpStatus.OPEN)
             elif scope is FollowUpScope.OVERDUE:
@@ -79,8 +80,10 @@ class FollowUpService:
         with self.ctx.read() as session:
             return follow_up_view(self.ctx, self._load(session, follow_up_id))
 
-    def add(self, draft: FollowUpDraft, *, create: bool = False) -> tuple[FollowUpView, list[str]]:
-        created: list[str] = []
+    def add(
+        self, draft: FollowUpDraft, *, create: bool = False
+    ) -> tuple[FollowUpView, builtins.list[str]]:
+        created: builtins.list[str] = []
         due = date_only(self.ctx.parse_when(draft.due)) if draft.due else None
         with self.ctx.write() as session:
             follow_up = FollowUp(text=_text(draft.text), status=draft.status, notes=draft.notes)
@@ -100,8 +103,8 @@ class FollowUpService:
 
     def edit(
         self, follow_up_id: int, changes: FollowUpChanges, *, create: bool = False
-    ) -> tuple[FollowUpView, list[str]]:
-        created: list[str] = []
+    ) -> tuple[FollowUpView, builtins.list[str]]:
+        created: builtins.list[str] = []
         due = date_only(self.ctx.parse_when(changes.due)) if changes.due else None
         with self.ctx.write() as session:
             follow_up = self._load(session, follow_up_id, lock=True)

@@ -56,7 +56,7 @@ def _search(session: Session, text: str) -> ColumnElement[bool]:
         match = fts_query(text)
         if not match:
             return by_participant
-        by_text = Event.id.in_(
+        by_text: ColumnElement[bool] = Event.id.in_(
             select(literal_column("rowid"))
             .select_from(table("events_fts"))
             .where(literal_column("events_fts").op("MATCH")(match))
@@ -69,7 +69,7 @@ def _search(session: Session, text: str) -> ColumnElement[bool]:
     return or_(by_text, by_participant)
 
 
-def filtered_events(session: Session, flt: EventFilter) -> Select[tuple[Event]]:
+def filtered_events(session: Session, flt: EventFilter) -> Select[Event]:
     conditions = event_conditions(session, flt)
     query = select(Event)
     if conditions:

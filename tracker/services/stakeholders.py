@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 from dataclasses import dataclass
 
@@ -58,7 +59,7 @@ class StakeholderService:
         kind: StakeholderKind | None = None,
         search: str | None = None,
         tag: str | None = None,
-    ) -> list[StakeholderView]:
+    ) -> builtins.list[StakeholderView]:
         with self.ctx.read() as session:
             query = select(Stakeholder).order_by(Stakeholder.name_key, Stakeholder.id)
             if kind is not None:
@@ -88,7 +89,7 @@ class StakeholderService:
         with self.ctx.read() as session:
             return self._views(session, [resolve_stakeholder(session, name)])[0]
 
-    def names(self) -> list[tuple[str, int]]:
+    def names(self) -> builtins.list[tuple[str, int]]:
         """Every name and alias with its stakeholder id, for completion."""
         with self.ctx.read() as session:
             names = session.execute(select(Stakeholder.name, Stakeholder.id)).all()
@@ -97,7 +98,7 @@ class StakeholderService:
             ).all()
             return sorted([*names, *aliases], key=lambda item: item[0].casefold())
 
-    def candidates(self, text: str) -> list[StakeholderView]:
+    def candidates(self, text: str) -> builtins.list[StakeholderView]:
         with self.ctx.read() as session:
             return self._views(session, find_stakeholders(session, text))
 
@@ -376,7 +377,9 @@ class StakeholderService:
             current = current.affiliation
 
     @staticmethod
-    def _add_aliases(stakeholder: Stakeholder, aliases: list[str] | tuple[str, ...]) -> None:
+    def _add_aliases(
+        stakeholder: Stakeholder, aliases: builtins.list[str] | tuple[str, ...]
+    ) -> None:
         have = {a.alias_key for a in stakeholder.aliases} | {name_key(stakeholder.name)}
         for alias in aliases:
             cleaned = clean_name(alias, "alias")
@@ -385,7 +388,9 @@ class StakeholderService:
             have.add(name_key(cleaned))
             stakeholder.aliases.append(StakeholderAlias(alias=cleaned, alias_key=name_key(cleaned)))
 
-    def _views(self, session: Session, stakeholders: list[Stakeholder]) -> list[StakeholderView]:
+    def _views(
+        self, session: Session, stakeholders: builtins.list[Stakeholder]
+    ) -> builtins.list[StakeholderView]:
         if not stakeholders:
             return []
         ids = [s.id for s in stakeholders]

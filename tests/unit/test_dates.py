@@ -1,0 +1,673 @@
+"""Unit tests for tracker.dates: the grammar, labels, round trips, previews and JSON."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from dateutil.relativedelta import relativedelta
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tracker.dates import (
+    DateOrder,
+    DateParseError,
+    describe,
+    is_past,
+    overlaps,
+    parse_when,
+    rebuild,
+    span,
+    to_json,
+)
+from tracker.domain import Precision as P
+from tracker.domain import When
+
+TODAY = date(2022, 6, 6)  # a Monday
+LATER = date(2026, 11, 27)  # a Friday
+NEW_YORK = ZoneInfo("America/New_York")
+MINUS_4 = timezone(timedelta(hours=-4))
+ORDERS: tuple[DateOrder, ...] = ("mdy", "dmy")
+
+
+def d(year: int, month: int, day: int) -> date:
+    return date(year, month, day)
+
+
+def utc(year: int, month: int, day: int, hour: int, minute: int) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
+
+
+def case(
+    text: str,
+    start: date,
+    end: date | None = None,
+    precision: P = P.DAY,
+    label: str | None = None,
+    *,
+    today: date = TODAY,
+    order: DateOrder = "mdy",
+) -> Any:
+    return pytest.param(
+        text, today, order, start, end or start, precision, label, id=f"{order}-{today}-{text}"
+    )
+
+
+GRAMMAR = [
+    # exact days
+    case("2022-05-13", d(2022, 5, 13), label="May 13, 2022"),
+    case("May 13, 2022", d(2022, 5, 13), label="May 13, 2022"),
+    case("13 May 2022", d(2022, 5, 13), label="May 13, 2022"),
+    case("May 13th, 2022", d(2022, 5, 13)),
+    case("13th of May 2022", d(2022, 5, 13)),
+    case("the 13th of May, 2022", d(2022, 5, 13)),
+    case("May 13 2022", d(2022, 5, 13)),
+    case("Sept. 30, 2021", d(2021, 9, 30), label="September 30, 2021"),
+    case("Jan. 27, 2022", d(2022, 1, 27), label="January 27, 2022"),
+    case("September 30, 2021", d(2021, 9, 30)),
+    case("Tuesday, June 7, 2022", d(2022, 6, 7)),
+    case("5/13/2022", d(2022, 5, 13), label="May 13, 2022"),
+    case("13/5/2022", d(2022, 5, 13), label="13 May 2022", order="dmy"),
+    case("2022-05-13", d(2022, 5, 13), label="13 May 2022", order="dmy"),
+    case("May 13, 2022", d(2022, 5, 13), label="13 May 2022", order="dmy"),
+    case("MAY 13, 2022", d(2022, 5, 13)),
+    case("  may   13 ,2022. ", d(2022, 5, 13)),
+    # months and parts of months
+    case("May 2022", d(2022, 5, 1), d(2022, 5, 31), P.MONTH, "May 2022"),
+    case("2022-05", d(2022, 5, 1), d(2022, 5, 31), P.MONTH, "May 2022"),
+    case("5/2022", d(2022, 5, 1), d(2022, 5, 31), P.MONTH),
+    case("May '22", d(2022, 5, 1), d(2022, 5, 31), P.MONTH),
+    case("February 2024", d(2024, 2, 1), d(2024, 2, 29), P.MONTH, "February 2024"),
+    case("early May 2022", d(2022, 5, 1), d(2022, 5, 10), P.PART_OF_MONTH, "early May 2022"),
+    case("mid-May 2022", d(2022, 5, 11), d(2022, 5, 20), P.PART_OF_MONTH, "mid-May 2022"),
+    case("mid May 2022", d(2022, 5, 11), d(2022, 5, 20), P.PART_OF_MONTH, "mid-May 2022"),
+    case("late May 2022", d(2022, 5, 21), d(2022, 5, 31), P.PART_OF_MONTH, "late May 2022"),
+    case("late Feb 2023", d(2023, 2, 21), d(2023, 2, 28), P.PART_OF_MONTH, "late February 2023"),
+    case("beginning of May 2022", d(2022, 5, 1), d(2022, 5, 10), P.PART_OF_MONTH),
+    case("end of May 2022", d(2022, 5, 21), d(2022, 5, 31), P.PART_OF_MONTH, "late May 2022"),
+    # quarters, halves, years
+    case("Q2 2022", d(2022, 4, 1), d(2022, 6, 30), P.QUARTER, "Q2 2022"),
+    case("2022 Q2", d(2022, 4, 1), d(2022, 6, 30), P.QUARTER, "Q2 2022"),
+    case("q4 2021", d(2021, 10, 1), d(2021, 12, 31), P.QUARTER, "Q4 2021"),
+    case("2022", d(2022, 1, 1), d(2022, 12, 31), P.YEAR, "2022"),
+    case("first half of 2022", d(2022, 1, 1), d(2022, 6, 30), P.MONTHS, "Jan – Jun 2022"),
+    case("H2 2022", d(2022, 7, 1), d(2022, 12, 31), P.MONTHS, "Jul – Dec 2022"),
+    # weeks
+    case("week of May 11, 2022", d(2022, 5, 9), d(2022, 5, 15), P.WEEK, "week of May 9, 2022"),
+    case(
+        "week of 9 May 2022",
+        d(2022, 5, 9),
+        d(2022, 5, 15),
+        P.WEEK,
+        "week of 9 May 2022",
+        order="dmy",
+    ),
+    case("2022-W19", d(2022, 5, 9), d(2022, 5, 15), P.WEEK),
+    # ranges
+    case("June 6-10, 2022", d(2022, 6, 6), d(2022, 6, 10), P.DAYS, "June 6–10, 2022"),
+    case("June 6–10, 2022", d(2022, 6, 6), d(2022, 6, 10), P.DAYS, "June 6–10, 2022"),
+    case("June 6 - 10, 2022", d(2022, 6, 6), d(2022, 6, 10), P.DAYS),
+    case("6-10 June 2022", d(2022, 6, 6), d(2022, 6, 10), P.DAYS, "6–10 June 2022", order="dmy"),
+    case("May 30 - June 2, 2022", d(2022, 5, 30), d(2022, 6, 2), P.DAYS, "May 30 – June 2, 2022"),
+    case("May 30 – June 2, 2022", d(2022, 5, 30), d(2022, 6, 2), P.DAYS),
+    case(
+        "30 May - 2 June 2022",
+        d(2022, 5, 30),
+        d(2022, 6, 2),
+        P.DAYS,
+        "30 May – 2 June 2022",
+        order="dmy",
+    ),
+    case(
+        "Dec 30, 2021 - Jan 2, 2022",
+        d(2021, 12, 30),
+        d(2022, 1, 2),
+        P.DAYS,
+        "Dec 30, 2021 – Jan 2, 2022",
+    ),
+    case("Dec 30 - Jan 2, 2022", d(2021, 12, 30), d(2022, 1, 2), P.DAYS),
+    case("Dec 30, 2021 - Jan 2", d(2021, 12, 30), d(2022, 1, 2), P.DAYS),
+    case("2022-06-06..2022-06-10", d(2022, 6, 6), d(2022, 6, 10), P.DAYS, "June 6–10, 2022"),
+    case("2022-06-06 to 2022-06-10", d(2022, 6, 6), d(2022, 6, 10), P.DAYS),
+    case("2022-06-06 - 2022-06-10", d(2022, 6, 6), d(2022, 6, 10), P.DAYS),
+    case("Oct 2021 - Apr 2022", d(2021, 10, 1), d(2022, 4, 30), P.MONTHS, "Oct 2021 – Apr 2022"),
+    case("Jan - Mar 2022", d(2022, 1, 1), d(2022, 3, 31), P.MONTHS, "Jan – Mar 2022"),
+    case("Q1 2022 - Q2 2022", d(2022, 1, 1), d(2022, 6, 30), P.MONTHS),
+    case("from May 1 to May 3, 2022", d(2022, 5, 1), d(2022, 5, 3), P.DAYS, "May 1–3, 2022"),
+    case("from June 6 to 10, 2022", d(2022, 6, 6), d(2022, 6, 10), P.DAYS),
+    case("between May 1 and May 3, 2022", d(2022, 5, 1), d(2022, 5, 3), P.DAYS),
+    case("May 1 through May 3, 2022", d(2022, 5, 1), d(2022, 5, 3), P.DAYS),
+    case("May 1-31, 2022", d(2022, 5, 1), d(2022, 5, 31), P.DAYS, "May 1–31, 2022"),
+    case("2022-06-06..2022-06-06", d(2022, 6, 6), None, P.DAY, "June 6, 2022"),
+    case("May 2022 - May 2022", d(2022, 5, 1), d(2022, 5, 31), P.MONTH, "May 2022"),
+    case("today - next friday", d(2022, 6, 6), d(2022, 6, 10), P.DAYS),
+    # relative to today
+    case("today", TODAY, label="June 6, 2022"),
+    case("tomorrow", d(2022, 6, 7)),
+    case("yesterday", d(2022, 6, 5)),
+    case("in 3 days", d(2022, 6, 9), label="June 9, 2022"),
+    case("3 days ago", d(2022, 6, 3)),
+    case("in 2 weeks", d(2022, 6, 20)),
+    case("in a week", d(2022, 6, 13)),
+    case("2 months ago", d(2022, 4, 6)),
+    case("in 1 year", d(2023, 6, 6)),
+    case("+2w", d(2022, 6, 20)),
+    case("-3d", d(2022, 6, 3)),
+    case("+1m", d(2022, 7, 6)),
+    case("+1y", d(2023, 6, 6)),
+    case("this week", d(2022, 6, 6), d(2022, 6, 12), P.WEEK, "week of June 6, 2022"),
+    case("next week", d(2022, 6, 13), d(2022, 6, 19), P.WEEK),
+    case("last week", d(2022, 5, 30), d(2022, 6, 5), P.WEEK, "week of May 30, 2022"),
+    case("this week", d(2022, 6, 6), d(2022, 6, 12), P.WEEK, "week of 6 June 2022", order="dmy"),
+    case("this month", d(2022, 6, 1), d(2022, 6, 30), P.MONTH, "June 2022"),
+    case("next month", d(2022, 7, 1), d(2022, 7, 31), P.MONTH),
+    case("last month", d(2022, 5, 1), d(2022, 5, 31), P.MONTH),
+    case("next month", d(2026, 12, 1), d(2026, 12, 31), P.MONTH, today=LATER),
+    case("this year", d(2022, 1, 1), d(2022, 12, 31), P.YEAR, "2022"),
+    case("last year", d(2021, 1, 1), d(2021, 12, 31), P.YEAR, "2021"),
+    case("next year", d(2023, 1, 1), d(2023, 12, 31), P.YEAR),
+    case("this quarter", d(2022, 4, 1), d(2022, 6, 30), P.QUARTER, "Q2 2022"),
+    case("next quarter", d(2027, 1, 1), d(2027, 3, 31), P.QUARTER, today=LATER),
+    case("last quarter", d(2022, 1, 1), d(2022, 3, 31), P.QUARTER),
+    case("next tuesday", d(2022, 6, 7)),
+    case("next monday", d(2022, 6, 13)),
+    case("last friday", d(2022, 6, 3)),
+    case("last monday", d(2022, 5, 30)),
+    case("this friday", d(2022, 6, 10)),
+    case("friday", d(2022, 6, 10)),
+    case("monday", TODAY),
+    case("last friday", d(2026, 11, 20), today=LATER),
+    # no year: the nearest occurrence
+    case("late May", d(2022, 5, 21), d(2022, 5, 31), P.PART_OF_MONTH, "late May 2022"),
+    case("May", d(2022, 5, 1), d(2022, 5, 31), P.MONTH, "May 2022"),
+    case("May 13", d(2022, 5, 13), label="May 13, 2022"),
+    case("13 May", d(2022, 5, 13)),
+    case("5/13", d(2022, 5, 13)),
+    case("Dec", d(2021, 12, 1), d(2021, 12, 31), P.MONTH),
+    case("Q3", d(2022, 7, 1), d(2022, 9, 30), P.QUARTER),
+    case("Feb 29", d(2024, 2, 29)),
+    case("May 30 - June 2", d(2022, 5, 30), d(2022, 6, 2), P.DAYS),
+    case("late May", d(2027, 5, 21), d(2027, 5, 31), P.PART_OF_MONTH, today=LATER),
+    case("May", d(2027, 5, 1), d(2027, 5, 31), P.MONTH, today=LATER),
+    case("May 13", d(2027, 5, 13), today=LATER),
+    case("early November", d(2026, 11, 1), d(2026, 11, 10), P.PART_OF_MONTH, today=LATER),
+    case("Jan 5", d(2027, 1, 5), today=LATER),
+    case("Dec 30 - Jan 2", d(2026, 12, 30), d(2027, 1, 2), P.DAYS, today=LATER),
+    case("Mar 1", d(2024, 3, 1), today=d(2023, 8, 31)),  # 183 days either way: the future wins
+    # "by X" is X
+    case("by July 2022", d(2022, 7, 1), d(2022, 7, 31), P.MONTH, "July 2022"),
+    case("by Friday", d(2022, 6, 10)),
+    case("By late May", d(2022, 5, 21), d(2022, 5, 31), P.PART_OF_MONTH),
+    # two-digit years: the 100 years ending 20 years after today
+    case("5/13/22", d(2022, 5, 13), today=LATER),
+    case("5/13/99", d(1999, 5, 13), today=LATER),
+    case("5/13/46", d(2046, 5, 13), today=LATER),
+    case("5/13/47", d(1947, 5, 13), today=LATER),
+    case("5/13/42", d(2042, 5, 13)),
+    case("5/13/43", d(1943, 5, 13)),
+    case("May 13, 22", d(2022, 5, 13), today=LATER),
+    case("13 May 99", d(1999, 5, 13), today=LATER),
+    case("13/5/22", d(2022, 5, 13), order="dmy", today=LATER),
+    case("'22", d(2022, 1, 1), d(2022, 12, 31), P.YEAR, "2022", today=LATER),
+    case("'99", d(1999, 1, 1), d(1999, 12, 31), P.YEAR, today=LATER),
+]
+
+
+@pytest.mark.parametrize(("text", "today", "order", "start", "end", "precision", "label"), GRAMMAR)
+def test_grammar(
+    text: str,
+    today: date,
+    order: DateOrder,
+    start: date,
+    end: date,
+    precision: P,
+    label: str | None,
+) -> None:
+    when = parse_when(text, today=today, order=order)
+    assert (when.start, when.end, when.precision) == (start, end, precision)
+    assert when.start_at is None and when.end_at is None and when.tz is None
+    if label is not None:
+        assert when.label == label
+
+
+TIMES = [
+    # text, local zone, the instant, the date in the written zone, tz, label (mdy)
+    ("2022-05-13 14:30", UTC, utc(2022, 5, 13, 14, 30), "UTC", "May 13, 2022 2:30 PM"),
+    ("May 13, 2022 2:30pm", UTC, utc(2022, 5, 13, 14, 30), "UTC", "May 13, 2022 2:30 PM"),
+    ("May 13, 2022 at 2:30 PM", UTC, utc(2022, 5, 13, 14, 30), "UTC", "May 13, 2022 2:30 PM"),
+    ("May 13, 2022 2:30 p.m.", UTC, utc(2022, 5, 13, 14, 30), "UTC", None),
+    ("13 May 2022 14:30", UTC, utc(2022, 5, 13, 14, 30), "UTC", None),
+    ("May 13, 2022 12am", UTC, utc(2022, 5, 13, 0, 0), "UTC", "May 13, 2022 12:00 AM"),
+    ("May 13, 2022 12:05 PM", UTC, utc(2022, 5, 13, 12, 5), "UTC", None),
+    (
+        "2022-05-13T14:30-04:00",
+        UTC,
+        utc(2022, 5, 13, 18, 30),
+        "-04:00",
+        "May 13, 2022 2:30 PM -04:00",
+    ),
+    (
+        "2022-05-13T18:30Z",
+        NEW_YORK,
+        utc(2022, 5, 13, 18, 30),
+        "+00:00",
+        "May 13, 2022 6:30 PM +00:00",
+    ),
+    ("2022-05-13 23:30 +05:30", UTC, utc(2022, 5, 13, 18, 0), "+05:30", None),
+    ("May 13, 2022 9pm -0500", UTC, utc(2022, 5, 14, 2, 0), "-05:00", None),
+    ("13 May 2022 14:30 −04:00", UTC, utc(2022, 5, 13, 18, 30), "-04:00", None),
+    (
+        "May 13, 2022 2:30 PM",
+        NEW_YORK,
+        utc(2022, 5, 13, 18, 30),
+        "America/New_York",
+        "May 13, 2022 2:30 PM",
+    ),
+    (
+        "May 13, 2022 2:30 PM",
+        MINUS_4,
+        utc(2022, 5, 13, 18, 30),
+        "-04:00",
+        "May 13, 2022 2:30 PM -04:00",
+    ),
+    ("tomorrow at 9am", NEW_YORK, utc(2022, 6, 7, 13, 0), "America/New_York", None),
+    ("May 13 2pm", UTC, utc(2022, 5, 13, 14, 0), "UTC", "May 13, 2022 2:00 PM"),
+]
+
+
+@pytest.mark.parametrize(("text", "local_tz", "at", "tz", "label"), TIMES)
+def test_times(text: str, local_tz: tzinfo, at: datetime, tz: str, label: str | None) -> None:
+    when = parse_when(text, today=TODAY, local_tz=local_tz)
+    assert when.precision is P.MINUTE
+    assert when.start_at is not None
+    assert when.start_at == when.end_at == at
+    assert when.start_at.tzinfo is UTC
+    assert when.tz == tz
+    wall_date = d(2022, 6, 7) if text.startswith("tomorrow") else d(2022, 5, 13)
+    assert when.start == when.end == wall_date
+    if label is not None:
+        assert when.label == label
+
+
+def test_time_labels_follow_the_order() -> None:
+    when = parse_when("2022-05-13T14:30-04:00", today=TODAY, order="dmy")
+    assert when.label == "13 May 2022 14:30 -04:00"
+    assert parse_when("13 May 2022 14:30", today=TODAY, order="dmy").label == "13 May 2022 14:30"
+
+
+def test_ambiguous_local_wall_time_keeps_its_offset_in_the_label() -> None:
+    first = parse_when("2022-11-06T01:30-04:00", today=TODAY)
+    second = parse_when("2022-11-06T01:30-05:00", today=TODAY)
+    for when, label in ((first, "November 6, 2022 1:30 AM"), (second, "1:30 AM -05:00")):
+        local = rebuild(when.start, when.end, P.MINUTE, when.start_at, tz="America/New_York")
+        assert local.label.endswith(label)
+        back = parse_when(local.label, today=TODAY, local_tz=NEW_YORK)
+        assert back.start_at == when.start_at
+
+
+ERRORS = [
+    ("sometime soon", "mdy", "expected e.g."),
+    ("hearing on HR 2 at 7 pm", "mdy", "expected e.g."),
+    ("", "mdy", "expected e.g."),
+    ("   ", "mdy", "expected e.g."),
+    ("by", "mdy", "expected e.g."),
+    ("2022-13-01", "mdy", "month 13 does not exist"),
+    ("2022-02-29", "mdy", "February 2022 has no day 29"),
+    ("Feb 30, 2022", "mdy", "February 2022 has no day 30"),
+    ("Feb 30", "mdy", "February has no day 30"),
+    ("May 32", "mdy", "May has no day 32"),
+    ("next blursday", "mdy", 'after "next", not "blursday"'),
+    ("Q5 2022", "mdy", "quarter 5 does not exist"),
+    ("Q0", "mdy", "quarter 0 does not exist"),
+    ("2022-W54", "mdy", "2022 has no week 54"),
+    ("13/5/2022", "mdy", "month 13 does not exist; dates are read month-first"),
+    ("5/13/2022", "dmy", "month 13 does not exist; dates are read day-first"),
+    ("13/5", "mdy", "TRACKER_DATE_ORDER=dmy"),
+    ("June 10-6, 2022", "mdy", "ends before it starts"),
+    ("June 2, 2022 - May 30, 2022", "mdy", "ends before it starts"),
+    ("May 13, 2022 2pm - May 14, 2022 3pm", "mdy", "range between two times"),
+    ("Monday, June 7, 2022", "mdy", "June 7, 2022 is a Tuesday"),
+    ("May 13, 2022 13pm", "mdy", "13 pm is not a time"),
+    ("May 13, 2022 24:00", "mdy", "24:00 is not a time"),
+    ("2022-05-13T14:30+25:00", "mdy", "+25:00 is not a UTC offset"),
+    ("in 99999999999 days", "mdy", "out of range"),
+    ("May 13, 2022 and stuff", "mdy", "expected e.g."),
+    ("May 13, 2022 14", "mdy", "expected e.g."),
+    ("tomorrow-ish", "mdy", "expected e.g."),
+    ("mid-Smarch 2022", "mdy", "expected e.g."),
+    ("week of someday", "mdy", "expected e.g."),
+    ("early 2022", "mdy", "expected e.g."),
+    ("2022-05-13T14:30:15Z", "mdy", "expected e.g."),
+    ("May 2022 - June 2022 - July 2022", "mdy", "expected e.g."),
+]
+
+
+@pytest.mark.parametrize(("text", "order", "reason"), ERRORS)
+def test_errors_name_the_input(text: str, order: DateOrder, reason: str) -> None:
+    with pytest.raises(DateParseError) as info:
+        parse_when(text, today=TODAY, order=order)
+    message = str(info.value)
+    assert message.startswith(f'cannot read "{" ".join(text.split())}" as a date: ')
+    assert reason in message
+    assert "\n" not in message
+    assert isinstance(info.value, ValueError)
+
+
+def test_error_message_is_one_line_and_reasons_are_kept() -> None:
+    with pytest.raises(DateParseError) as info:
+        parse_when("May\n32", today=TODAY)
+    assert str(info.value) == 'cannot read "May 32" as a date: May has no day 32'
+    assert info.value.text == "May 32"
+    assert info.value.reason == "May has no day 32"
+
+
+def _same(first: When, second: When) -> bool:
+    keys = ("start", "end", "precision", "start_at", "end_at", "tz")
+    return all(getattr(first, key) == getattr(second, key) for key in keys)
+
+
+@pytest.mark.parametrize(("text", "today", "order", "start", "end", "precision", "label"), GRAMMAR)
+def test_labels_of_parsed_inputs_read_back(
+    text: str,
+    today: date,
+    order: DateOrder,
+    start: date,
+    end: date,
+    precision: P,
+    label: str | None,
+) -> None:
+    when = parse_when(text, today=today, order=order)
+    for label_order in ORDERS:
+        relabeled = rebuild(when.start, when.end, when.precision, order=label_order)
+        # a different today: labels are absolute
+        back = parse_when(relabeled.label, today=d(1999, 1, 1), order=label_order)
+        assert _same(back, when), relabeled.label
+        assert back.label == relabeled.label
+
+
+@pytest.mark.parametrize(("text", "local_tz", "at", "tz", "label"), TIMES)
+def test_time_labels_read_back(
+    text: str, local_tz: tzinfo, at: datetime, tz: str, label: str | None
+) -> None:
+    when = parse_when(text, today=TODAY, local_tz=local_tz)
+    for order in ORDERS:
+        relabeled = rebuild(
+            when.start, when.end, when.precision, when.start_at, when.end_at, when.tz, order=order
+        )
+        back = parse_when(relabeled.label, today=LATER, order=order, local_tz=local_tz)
+        assert _same(back, when), relabeled.label
+
+
+# --- property tests ---
+
+LOCAL_ZONES = [
+    (UTC, "UTC"),
+    (NEW_YORK, "America/New_York"),
+    (ZoneInfo("Asia/Kolkata"), "Asia/Kolkata"),
+    (ZoneInfo("Europe/London"), "Europe/London"),
+    (timezone(timedelta(hours=-3)), "-03:00"),
+]
+WRITTEN_OFFSETS = ["+00:00", "-04:00", "+05:30", "+14:00", "-09:30"]
+DAYS = st.dates(d(1900, 1, 1), d(2100, 12, 31))
+
+
+def _month_end(day: date) -> date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+@st.composite
+def stored_whens(draw: st.DrawFn) -> tuple[When, DateOrder, tzinfo]:
+    """A canonical When of any precision, built from columns as storage would hold them."""
+    order: DateOrder = draw(st.sampled_from(ORDERS))
+    local_tz, local_name = draw(st.sampled_from(LOCAL_ZONES))
+    precision = draw(st.sampled_from(list(P)))
+    day = draw(DAYS)
+    first_of_month = day.replace(day=1)
+    start = end = day
+    start_at = tz = None
+    if precision is P.DAYS:
+        end = day + timedelta(days=draw(st.integers(1, 800)))
+    elif precision is P.WEEK:
+        start = day - timedelta(days=day.weekday())
+        end = start + timedelta(days=6)
+    elif precision is P.PART_OF_MONTH:
+        start = day.replace(day=draw(st.sampled_from([1, 11, 21])))
+        end = _month_end(day) if start.day == 21 else start + timedelta(days=9)
+    elif precision is P.MONTH:
+        start, end = first_of_month, _month_end(day)
+    elif precision is P.MONTHS:
+        start = first_of_month
+        end = _month_end(first_of_month + relativedelta(months=draw(st.integers(1, 30))))
+    elif precision is P.QUARTER:
+        start = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+        end = _month_end(start + relativedelta(months=2))
+    elif precision is P.YEAR:
+        start, end = date(day.year, 1, 1), date(day.year, 12, 31)
+    elif precision is P.MINUTE:
+        wall = draw(st.datetimes(datetime(1900, 1, 2), datetime(2100, 12, 30)))
+        tz = draw(st.sampled_from([local_name, *WRITTEN_OFFSETS]))
+        zone = (
+            local_tz if tz == local_name else datetime.fromisoformat(f"2000-01-01T00:00{tz}").tzinfo
+        )
+        assert zone is not None
+        start_at = wall.replace(second=0, microsecond=0, tzinfo=zone).astimezone(UTC)
+        start = end = start_at.astimezone(zone).date()
+    when = rebuild(start, end, precision, start_at, start_at, tz, order=order)
+    assert when.precision is precision
+    return when, order, local_tz
+
+
+@settings(max_examples=200, deadline=None)
+@given(stored=stored_whens(), today=DAYS)
+def test_every_stored_label_reads_back(stored: tuple[When, DateOrder, tzinfo], today: date) -> None:
+    when, order, local_tz = stored
+    back = parse_when(when.label, today=today, order=order, local_tz=local_tz)
+    assert _same(back, when), when.label
+    assert back.label == when.label
+
+
+MONTH_NAMES = [calendar.month_name[i] for i in range(1, 13)]
+
+
+@st.composite
+def typed_inputs(draw: st.DrawFn) -> tuple[str, DateOrder]:
+    """Text as a staffer might type it, in one of the grammar's shapes."""
+    order: DateOrder = draw(st.sampled_from(ORDERS))
+    day, other = draw(DAYS), draw(DAYS)
+    first, last = min(day, other), max(day, other)
+    month, abbr = MONTH_NAMES[day.month - 1], MONTH_NAMES[day.month - 1][:3]
+    numeric = f"{day.month}/{day.day}" if order == "mdy" else f"{day.day}/{day.month}"
+    shapes = [
+        day.isoformat(),
+        f"{month} {day.day}, {day.year}",
+        f"{day.day} {abbr}. {day.year}",
+        f"{numeric}/{day.year}",
+        f"{numeric}/{day.year % 100:02d}",
+        f"{abbr} {day.day}",
+        f"{draw(st.sampled_from(['early', 'mid', 'late']))} {month} {day.year}",
+        f"{draw(st.sampled_from(['early ', 'mid-', 'late ']))}{abbr}",
+        f"{month} {day.year}",
+        abbr,
+        f"Q{(day.month - 1) // 3 + 1} {day.year}",
+        str(day.year),
+        f"week of {month} {day.day}, {day.year}",
+        f"{first.isoformat()}..{last.isoformat()}",
+        f"{first:%b %d, %Y} - {last:%B %d, %Y}",
+        f"{MONTH_NAMES[first.month - 1]} {first.year} - {MONTH_NAMES[last.month - 1]} {last.year}",
+        f"{day.isoformat()}T{draw(st.integers(0, 23)):02d}:{draw(st.integers(0, 59)):02d}"
+        + draw(st.sampled_from(["", "Z", "-04:00", "+05:30"])),
+        f"{month} {day.day}, {day.year} at {draw(st.integers(1, 12))}:05 "
+        + draw(st.sampled_from(["am", "PM"])),
+        f"in {draw(st.integers(0, 400))} {draw(st.sampled_from(['days', 'weeks', 'months']))}",
+        f"{draw(st.sampled_from(['+', '-']))}{draw(st.integers(0, 99))}"
+        + draw(st.sampled_from(["d", "w", "m", "y"])),
+        f"{draw(st.sampled_from(['this', 'next', 'last']))} "
+        + draw(st.sampled_from(["week", "month", "quarter", "year", "wednesday"])),
+    ]
+    return draw(st.sampled_from(shapes)), order
+
+
+@settings(max_examples=200, deadline=None)
+@given(typed=typed_inputs(), today=DAYS, zone=st.sampled_from([z for z, _ in LOCAL_ZONES]))
+def test_labels_of_typed_inputs_read_back(
+    typed: tuple[str, DateOrder], today: date, zone: tzinfo
+) -> None:
+    text, order = typed
+    when = parse_when(text, today=today, order=order, local_tz=zone)
+    assert when.start <= when.end
+    back = parse_when(when.label, today=today + timedelta(days=1000), order=order, local_tz=zone)
+    assert _same(back, when), (text, when.label)
+
+
+# --- span, rebuild, describe, to_json, overlaps, is_past ---
+
+
+def w(text: str) -> When:
+    return parse_when(text, today=TODAY)
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "start", "end", "precision", "label"),
+    [
+        ("May 13, 2022", "May 20, 2022", d(2022, 5, 13), d(2022, 5, 20), P.DAYS, "May 13–20, 2022"),
+        ("May 2022", "July 2022", d(2022, 5, 1), d(2022, 7, 31), P.MONTHS, "May – Jul 2022"),
+        ("Oct 2021", "Q1 2022", d(2021, 10, 1), d(2022, 3, 31), P.MONTHS, "Oct 2021 – Mar 2022"),
+        ("May 13, 2022", "May 13, 2022", d(2022, 5, 13), d(2022, 5, 13), P.DAY, "May 13, 2022"),
+        ("May 2022", "May 2022", d(2022, 5, 1), d(2022, 5, 31), P.MONTH, "May 2022"),
+        (
+            "late May 2022",
+            "June 2022",
+            d(2022, 5, 21),
+            d(2022, 6, 30),
+            P.DAYS,
+            "May 21 – June 30, 2022",
+        ),
+        ("2022-05-13T14:30Z", "May 14, 2022", d(2022, 5, 13), d(2022, 5, 14), P.DAYS, None),
+        ("May 2022", "May 10, 2022", d(2022, 5, 1), d(2022, 5, 10), P.DAYS, None),
+    ],
+)
+def test_span(
+    first: str, last: str, start: date, end: date, precision: P, label: str | None
+) -> None:
+    joined = span(w(first), w(last))
+    assert (joined.start, joined.end, joined.precision) == (start, end, precision)
+    if label is not None:
+        assert joined.label == label
+    assert _same(w(joined.label), joined)
+
+
+def test_span_labels_follow_the_order() -> None:
+    joined = span(w("May 3, 2022"), w("July 2022"), order="dmy")
+    assert joined.label == "3 May – 31 July 2022"
+
+
+def test_span_that_ends_before_it_starts_is_an_error() -> None:
+    with pytest.raises(DateParseError, match="June 2022 until May 2022"):
+        span(w("June 2022"), w("May 2022"))
+
+
+def test_rebuild_normalizes_degenerate_columns() -> None:
+    assert rebuild(d(2022, 5, 13), d(2022, 5, 13), P.DAYS).precision is P.DAY
+    assert rebuild(d(2022, 5, 1), d(2022, 5, 31), P.MONTHS).precision is P.MONTH
+    no_instant = rebuild(d(2022, 5, 13), d(2022, 5, 13), P.MINUTE)
+    assert (no_instant.precision, no_instant.label) == (P.DAY, "May 13, 2022")
+    not_minute = rebuild(d(2022, 5, 13), d(2022, 5, 13), P.DAY, utc(2022, 5, 13, 1, 0), tz="UTC")
+    assert (not_minute.start_at, not_minute.tz) == (None, None)
+
+
+def test_rebuild_accepts_stored_strings_and_naive_instants() -> None:
+    when = rebuild(d(2022, 5, 13), d(2022, 5, 13), P("minute"), datetime(2022, 5, 13, 18, 30))
+    assert when.start_at == utc(2022, 5, 13, 18, 30)
+    assert when.end_at == when.start_at
+    assert when.label == "May 13, 2022 6:30 PM +00:00"  # no zone stored: the offset is explicit
+
+
+def test_rebuild_with_an_unknown_zone_falls_back_to_an_explicit_utc_offset() -> None:
+    when = rebuild(d(2022, 5, 13), d(2022, 5, 13), P.MINUTE, utc(2022, 5, 13, 18, 30), tz="Mars/X")
+    assert when.label == "May 13, 2022 6:30 PM +00:00"
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "label"),
+    [
+        (d(2022, 5, 1), d(2022, 5, 31), "May 1–31, 2022"),
+        (d(2022, 4, 1), d(2022, 6, 30), "April 1 – June 30, 2022"),
+        (d(2022, 1, 1), d(2022, 12, 31), "January 1 – December 31, 2022"),
+    ],
+)
+def test_days_that_happen_to_be_whole_periods_stay_days(start: date, end: date, label: str) -> None:
+    when = rebuild(start, end, P.DAYS)
+    assert when.label == label
+    assert _same(w(label), when)
+
+
+@pytest.mark.parametrize(
+    ("text", "local_tz", "preview"),
+    [
+        ("late May 2022", UTC, "21–31 May 2022"),
+        ("May 13, 2022", UTC, "13 May 2022"),
+        ("Q2 2022", UTC, "1 Apr – 30 Jun 2022"),
+        ("Dec 30, 2021 - Jan 2, 2022", UTC, "30 Dec 2021 – 2 Jan 2022"),
+        ("this week", UTC, "6–12 Jun 2022"),
+        ("2022-05-13T14:30-04:00", UTC, "13 May 2022 14:30 −04:00"),
+        ("May 13, 2022 2:30 PM", NEW_YORK, "13 May 2022 14:30 −04:00"),
+        ("May 13, 2022 2:30 PM", UTC, "13 May 2022 14:30 +00:00"),
+    ],
+)
+def test_describe(text: str, local_tz: tzinfo, preview: str) -> None:
+    assert describe(parse_when(text, today=TODAY, local_tz=local_tz)) == preview
+
+
+def test_to_json_for_dates() -> None:
+    assert to_json(w("late May 2022")) == {
+        "start": "2022-05-21",
+        "end": "2022-05-31",
+        "precision": "part",
+        "label": "late May 2022",
+    }
+
+
+def test_to_json_for_a_time_uses_the_written_offset() -> None:
+    assert to_json(w("2022-05-13T14:30-04:00")) == {
+        "start": "2022-05-13T14:30:00-04:00",
+        "end": "2022-05-13T14:30:00-04:00",
+        "precision": "minute",
+        "label": "May 13, 2022 2:30 PM -04:00",
+    }
+
+
+def test_to_json_for_a_local_time_uses_the_local_zone() -> None:
+    when = parse_when("Dec 1, 2022 9am", today=TODAY, local_tz=NEW_YORK)
+    assert to_json(when)["start"] == "2022-12-01T09:00:00-05:00"
+    assert datetime.fromisoformat(to_json(when)["end"]) == when.end_at
+
+
+@pytest.mark.parametrize(
+    ("date_from", "date_to", "expected"),
+    [
+        (None, None, True),
+        (d(2022, 5, 31), None, True),
+        (d(2022, 6, 1), None, False),
+        (None, d(2022, 5, 21), True),
+        (None, d(2022, 5, 20), False),
+        (d(2022, 5, 25), d(2022, 5, 26), True),
+        (d(2022, 5, 1), d(2022, 6, 30), True),
+    ],
+)
+def test_overlaps(date_from: date | None, date_to: date | None, expected: bool) -> None:
+    assert overlaps(w("late May 2022"), date_from, date_to) is expected
+
+
+def test_is_past() -> None:
+    late_may = w("late May 2022")
+    assert not is_past(late_may, d(2022, 5, 31))
+    assert is_past(late_may, d(2022, 6, 1))
+    assert not is_past(late_may, d(2022, 5, 1))
+
+
+def test_today_may_be_passed_as_a_datetime() -> None:
+    now = datetime(2022, 6, 6, 23, 59, tzinfo=UTC)
+    assert parse_when("tomorrow", today=now).start == d(2022, 6, 7)
