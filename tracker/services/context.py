@@ -53,7 +53,7 @@ class Context:
                     order=self.settings.date_order,
                     local_tz=self.settings.local_tz,
                 )
-                when = dates.span(when, last)
+                when = dates.span(when, last, order=self.settings.date_order)
         except dates.DateParseError as exc:
             raise UserError(str(exc)) from None
         return when
