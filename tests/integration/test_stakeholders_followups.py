@@ -89,11 +89,14 @@ def test_affiliation_loops_are_refused(services: Services) -> None:
 
 def test_last_and_next_contact(seeded: Services) -> None:
     castro = seeded.stakeholders.get("Castro")
+    # Last: the held late-May call; the summit is planned, so it is next (starting today).
     assert castro.last_contact is not None and castro.last_contact.label == "late May 2022"
-    assert castro.next_contact is None  # the summit starts today; she is only invited
+    assert castro.next_contact is not None and castro.next_contact.label == "June 6–10, 2022"
     harris = seeded.stakeholders.get("Harris")
-    assert harris.last_contact is not None
-    assert harris.last_contact.start == dt.date(2022, 6, 6)
+    assert harris.last_contact is not None and harris.last_contact.label == "late May 2022"
+    # Only mentioned in the article: no contact either way.
+    chile = seeded.stakeholders.get("Chile")
+    assert (chile.last_contact, chile.next_contact) == (None, None)
 
 
 def test_follow_up_due_overdue_done_reopen(seeded: Services) -> None:

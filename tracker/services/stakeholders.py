@@ -16,6 +16,7 @@ from tracker.domain import (
     EventView,
     FollowUpStatus,
     FollowUpView,
+    Role,
     StakeholderChanges,
     StakeholderDraft,
     StakeholderKind,
@@ -407,22 +408,24 @@ class StakeholderService:
             .join(Event, Event.id == Participation.event_id)
             .where(Participation.stakeholder_id.in_(ids))
         )
-        # Last contact: an engagement that happened (or may have) with them taking part.
+        # Last contact: a held engagement they took part in (not just invited or mentioned).
         met = contact.where(
             Event.start_date <= today,
+            Event.status == EventStatus.HELD,
             Participation.attendance.in_(_MET),
-            Event.status.not_in([EventStatus.CANCELLED, EventStatus.POSTPONED]),
+            Participation.role != Role.MENTIONED,
         )
         last: dict[int, When] = {}
         for stakeholder_id, event in session.execute(
             met.order_by(Event.start_date, Event.sort_time, Event.id)
         ):
             last[stakeholder_id] = event_when(self.ctx, event)
-        # Next: the earliest planned engagement they have not declined.
+        # Next: the earliest planned engagement from today on that they have not declined.
         scheduled = contact.where(
-            Event.start_date > today,
+            Event.start_date >= today,
             Event.status == EventStatus.PLANNED,
             Participation.attendance != Attendance.DECLINED,
+            Participation.role != Role.MENTIONED,
         )
         upcoming: dict[int, When] = {}
         for stakeholder_id, event in session.execute(

@@ -1,22 +1,157 @@
-"""The app factory (placeholder until the timeline screens land)."""
+"""The app factory and the app: modes, global keys, undo, theme; the screens do the rest."""
 
 from __future__ import annotations
 
-from textual.app import App, ComposeResult
-from textual.widgets import Footer, Header, Static
+import datetime as dt
 
+from textual import work
+from textual.app import App
+from textual.screen import ModalScreen
+
+from tracker.clock import Clock
+from tracker.domain import Deleted
+from tracker.errors import UserError
+from tracker.services import Services
 from tracker.settings import Settings
+from tracker.ui import keys
+from tracker.ui.commands import TrackerCommands
+from tracker.ui.messages import (
+    ActionFailed,
+    DataChanged,
+    ItemRemoved,
+    NamesLoaded,
+    Restored,
+    RestoreFailed,
+    ShowInTimeline,
+)
+from tracker.ui.screens.followups import FollowUpsScreen
+from tracker.ui.screens.help import HelpScreen
+from tracker.ui.screens.stakeholders import StakeholdersScreen
+from tracker.ui.screens.timeline import TimelineScreen
+from tracker.ui.undo import UndoStack
+
+DARK, LIGHT = "textual-dark", "textual-light"
 
 
 class TrackerApp(App[None]):
+    """The timeline, stakeholders and follow-ups of one portfolio database."""
+
     TITLE = "tracker"
-    BINDINGS = [("q", "quit", "Quit")]
+    CSS_PATH = "app.tcss"
+    BINDINGS = keys.APP
+    COMMANDS = App.COMMANDS | {TrackerCommands}
+    ENABLE_COMMAND_PALETTE = True
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static("tracker — the timeline screens are coming. Use `tracker --help` meanwhile.")
-        yield Footer()
+    def __init__(self, settings: Settings, services: Services, clock: Clock) -> None:
+        super().__init__()
+        self.settings = settings
+        self.services = services
+        self.clock = clock
+        self.undo_stack = UndoStack()
+        self.names: tuple[str, ...] = ()
+        self.data_version = 0
+        self.theme = DARK
+        self.add_mode("timeline", lambda: TimelineScreen())
+        self.add_mode("stakeholders", lambda: StakeholdersScreen())
+        self.add_mode("followups", lambda: FollowUpsScreen())
+
+    def on_mount(self) -> None:
+        self.load_names()
+        self.switch_mode("timeline")
+
+    # -- shared state ------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="names", name="load-names", exit_on_error=False)
+    def load_names(self) -> None:
+        try:
+            names = tuple(name for name, _ in self.services.stakeholders.names())
+        except Exception as exc:
+            self.post_message(ActionFailed(f"could not read stakeholder names: {exc}"))
+            return
+        self.post_message(NamesLoaded(names))
+
+    def on_names_loaded(self, message: NamesLoaded) -> None:
+        self.names = message.names
+
+    def changed(
+        self, note: str = "", event_id: int | None = None, day: dt.date | None = None
+    ) -> None:
+        """Stored data changed: the screen on view reloads now, the others when shown again."""
+        self.data_version += 1
+        self.load_names()
+        for stack in self._screen_stacks.values():
+            for screen in stack:
+                if not isinstance(screen, ModalScreen):
+                    screen.post_message(DataChanged(note, event_id, day))
+
+    def on_item_removed(self, message: ItemRemoved) -> None:
+        self.undo_stack.push(message.deleted)
+        self.notify(f"Deleted {message.deleted.what} {message.deleted.label}. Press u to undo.")
+        self.changed()
+
+    def on_show_in_timeline(self, message: ShowInTimeline) -> None:
+        self.switch_mode("timeline")
+        screen = self.screen
+        if isinstance(screen, TimelineScreen):
+            event = message.event
+            screen.show_query(
+                message.query, event.id if event else None, event.when.start if event else None
+            )
+
+    def on_action_failed(self, message: ActionFailed) -> None:
+        self.notify(message.message, severity="error", timeout=8)
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        modal = isinstance(self.screen, ModalScreen)
+        return not (modal and action in ("show_mode", "undo", "help"))
+
+    def action_show_mode(self, mode: str) -> None:
+        if self.current_mode == mode and len(self.screen_stack) > 1:
+            self.pop_screen()
+            return
+        self.switch_mode(mode)
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    def action_toggle_theme(self) -> None:
+        self.theme = LIGHT if self.current_theme.dark else DARK
+
+    def action_undo(self) -> None:
+        deleted = self.undo_stack.pop()
+        if deleted is None:
+            self.notify("Nothing to undo.")
+            return
+        self._restore(deleted)
+
+    @work(thread=True, exclusive=True, group="undo", name="undo", exit_on_error=False)
+    def _restore(self, deleted: Deleted) -> None:
+        try:
+            event_id, day = None, None
+            if deleted.what == "event":
+                event = self.services.events.restore(deleted)
+                event_id, day = event.id, event.when.start
+            elif deleted.what == "stakeholder":
+                self.services.stakeholders.restore(deleted)
+            else:
+                self.services.followups.restore(deleted)
+        except Exception as exc:
+            message = exc.message if isinstance(exc, UserError) else str(exc)
+            self.post_message(RestoreFailed(deleted, message))
+            return
+        self.post_message(Restored(deleted, event_id, day))
+
+    def on_restored(self, message: Restored) -> None:
+        self.notify(f"Restored {message.deleted.what} {message.deleted.label}.")
+        self.changed(event_id=message.event_id, day=message.day)
+
+    def on_restore_failed(self, message: RestoreFailed) -> None:
+        self.undo_stack.push(message.deleted)
+        self.notify(f"Could not undo: {message.message}", severity="error", timeout=8)
 
 
-def create_app(settings: Settings) -> TrackerApp:
-    return TrackerApp()
+def create_app(settings: Settings, services: Services, clock: Clock) -> TrackerApp:
+    """The one factory: `tracker` and the tests build the app the same way."""
+    return TrackerApp(settings, services, clock)

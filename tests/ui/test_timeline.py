@@ -1,0 +1,269 @@
+"""Pilot tests of the timeline: opening place, filtering, adding, editing, deleting, exporting."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from tests.ui.conftest import settle, type_text
+from tracker.domain import EventFilter, EventKind
+from tracker.errors import NotFound
+from tracker.services import Services
+from tracker.ui.app import TrackerApp
+from tracker.ui.screens.confirm import ConfirmScreen
+from tracker.ui.screens.event_form import EventFormScreen
+from tracker.ui.screens.export import ExportScreen
+from tracker.ui.screens.timeline import TimelineScreen
+from tracker.ui.widgets.event_detail import EventDetail
+from tracker.ui.widgets.filter_bar import FilterBar
+from tracker.ui.widgets.timeline_list import TimelineList
+
+SUMMIT = "Summit of the Americas"
+
+
+def timeline(app: TrackerApp) -> TimelineList:
+    assert isinstance(app.screen, TimelineScreen)
+    return app.screen.query_one(TimelineList)
+
+
+def position_of(services: Services, event_id: int, flt: EventFilter = EventFilter()) -> int:
+    return [e.id for e in services.events.list(flt)].index(event_id)
+
+
+async def test_opens_at_today_with_the_details_of_the_event(app: TrackerApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        current = timeline(app).current
+        assert current is not None and current.title == SUMMIT
+        assert timeline(app).cursor == 12 and timeline(app).total == 16
+        detail = app.screen.query_one(EventDetail).text
+        assert "Joe Biden — host, confirmed" in detail
+        assert "due June 6, 2022" in detail
+        assert "Los Angeles" in detail
+        assert app.focused is timeline(app)
+
+
+async def test_keys_move_the_cursor_and_the_details_follow(app: TrackerApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("up")
+        await settle(pilot)
+        current = timeline(app).current
+        assert current is not None and current.title.startswith("Call with President Xiomara")
+        assert "Xiomara Castro" in app.screen.query_one(EventDetail).text
+        await pilot.press("home")
+        await settle(pilot)
+        assert timeline(app).cursor == 0
+        await pilot.press("end")
+        await settle(pilot)
+        assert timeline(app).cursor == 15
+
+
+async def test_add_an_event_with_a_fuzzy_date_and_a_new_participant(
+    app: TrackerApp, services: Services
+) -> None:
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, EventFormScreen)
+        await type_text(pilot, "Call with Commerce on nearshoring")
+        await pilot.press("tab", "enter", "c", "enter")  # kind: call
+        await pilot.press("tab")
+        await type_text(pilot, "late April 2022")
+        await settle(pilot)
+        assert "→ 21–30 Apr 2022" in str(app.screen.query_one(".date-preview").render())
+        await pilot.press("tab", "tab", "tab", "tab")  # status, location, tags, first name
+        await type_text(pilot, "Castro")
+        await settle(pilot)
+        await pilot.press("tab", "tab", "tab")  # role, attendance, next name
+        await type_text(pilot, "Gina Raimondo")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)  # "create Gina Raimondo?"
+        await pilot.press("y")
+        await settle(pilot)
+        await settle(pilot)
+        assert isinstance(app.screen, TimelineScreen)
+
+        stored = services.events.list(EventFilter(search="nearshoring"))
+        assert len(stored) == 1
+        event = services.events.get(stored[0].id)
+        assert event.kind is EventKind.CALL
+        assert event.when.label == "late April 2022"
+        assert {p.name for p in event.participants} == {"Xiomara Castro", "Gina Raimondo"}
+        assert services.stakeholders.get("Gina Raimondo").kind.value == "other"
+
+        current = timeline(app).current
+        assert current is not None and current.id == event.id
+        assert timeline(app).cursor == position_of(services, event.id)
+        assert timeline(app).total == 17
+        visible = [e.title for e in timeline(app).visible_rows()]
+        assert visible.index(event.title) < visible.index("US-ASEAN Special Summit")
+
+
+async def test_filter_by_stakeholder_then_by_date_range(
+    app: TrackerApp, services: Services
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        assert app.focused is app.screen.query_one(FilterBar).input
+        await type_text(pilot, "with:Castro")
+        await settle(pilot, 0.2)
+        with_castro = services.events.list(EventFilter(with_names=("Castro",)))
+        assert timeline(app).total == len(with_castro) == 3
+        assert all(
+            "Xiomara Castro" in [p.name for p in e.participants]
+            for e in timeline(app).visible_rows()
+        )
+        state = str(app.screen.query_one("#filter-state").render())
+        assert "with Castro" in state
+
+        await type_text(pilot, ' from:"Q2 2022" to:"June 2022"')
+        await settle(pilot, 0.2)
+        flt = EventFilter(
+            with_names=("Castro",), date_from=dt.date(2022, 4, 1), date_to=dt.date(2022, 6, 30)
+        )
+        assert timeline(app).filter == flt
+        assert timeline(app).total == services.events.count(flt) == 2
+        assert "1 Apr 2022 → 30 Jun 2022" in str(app.screen.query_one("#filter-state").render())
+
+        await pilot.press("escape")
+        await settle(pilot, 0.2)
+        assert timeline(app).filter == EventFilter()
+        assert timeline(app).total == 16
+        assert app.focused is timeline(app)
+
+
+async def test_a_bad_filter_says_why_and_keeps_the_rows(app: TrackerApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "kind:calll")
+        await settle(pilot, 0.2)
+        assert "unknown kind 'calll'" in str(app.screen.query_one("#filter-state").render())
+        assert timeline(app).total == 16
+        await pilot.press("escape", "slash")
+        await type_text(pilot, "with:Nobody")
+        await settle(pilot, 0.2)
+        assert "no stakeholder named 'Nobody'" in str(
+            app.screen.query_one("#filter-state").render()
+        )
+        assert timeline(app).total == 16
+
+
+async def test_edit_an_event(app: TrackerApp, services: Services) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        current = timeline(app).current
+        assert current is not None and current.title == SUMMIT
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, EventFormScreen)
+        await pilot.press("end", "ctrl+u")
+        await type_text(pilot, "Ninth Summit of the Americas")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await settle(pilot)
+        assert isinstance(app.screen, TimelineScreen)
+        stored = services.events.get(current.id)
+        assert stored.title == "Ninth Summit of the Americas"
+        assert stored.when.label == "June 6–10, 2022"
+        assert len(stored.participants) == 8 and len(stored.follow_ups) == 3
+        now = timeline(app).current
+        assert now is not None and now.id == current.id
+        assert "Ninth Summit of the Americas" in app.screen.query_one(EventDetail).text
+
+
+async def test_delete_after_confirmation_and_undo(app: TrackerApp, services: Services) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        current = timeline(app).current
+        assert current is not None
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await settle(pilot)
+        assert services.events.count() == 16
+
+        await pilot.press("d")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        await settle(pilot)
+        assert services.events.count() == 15
+        try:
+            services.events.get(current.id)
+        except NotFound:
+            pass
+        else:
+            raise AssertionError("the event is still stored")
+        assert timeline(app).total == 15
+
+        await pilot.press("u")
+        await settle(pilot)
+        await settle(pilot)
+        restored = services.events.get(current.id)
+        assert restored.title == SUMMIT and len(restored.follow_ups) == 3
+        assert timeline(app).total == 16
+        now = timeline(app).current
+        assert now is not None and now.id == current.id
+
+
+async def test_export_the_filtered_timeline(
+    app: TrackerApp, services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    target = tmp_path / "tracker-timeline-2022-06-06.csv"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "kind:summit")
+        await settle(pilot, 0.2)
+        await pilot.press("enter", "x")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportScreen)
+        default = app.screen.query_one("#export-path").value  # type: ignore[attr-defined]
+        assert default == str(target)  # ~/tracker-timeline-<today>.csv
+        await pilot.press("enter")
+        await settle(pilot)
+        await settle(pilot)
+        assert isinstance(app.screen, TimelineScreen)
+    with target.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    expected = services.events.list(EventFilter(kinds=(EventKind.SUMMIT,)))
+    assert [r["title"] for r in rows] == [e.title for e in expected]
+    assert {r["kind"] for r in rows} == {"summit"}
+
+
+async def test_an_invalid_date_keeps_the_form_open_and_saves_nothing(
+    app: TrackerApp, services: Services
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        await type_text(pilot, "Briefing on remittances")
+        await pilot.press("tab", "tab")
+        await type_text(pilot, "Maytember 2022")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, EventFormScreen)
+        error = str(app.screen.query_one("#form-error").render())
+        assert "cannot read" in error and "Maytember" in error
+        assert services.events.count() == 16
+        assert app.screen.query_one("#title").value == "Briefing on remittances"  # type: ignore[attr-defined]
+        # Fix the date: the rest was kept and now it saves.
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "May 2022")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await settle(pilot)
+        assert isinstance(app.screen, TimelineScreen)
+        assert services.events.count() == 17

@@ -1,0 +1,102 @@
+"""Every key binding, declared once; the screens, footer, help screen and palette read them."""
+
+from __future__ import annotations
+
+from textual.binding import Binding, BindingType
+
+APP: list[BindingType] = [
+    Binding("1", "show_mode('timeline')", "Timeline", show=False, tooltip="The timeline of events"),
+    Binding("2", "show_mode('stakeholders')", "Stakeholders", show=False),
+    Binding("3", "show_mode('followups')", "Follow-ups", show=False),
+    Binding("u", "undo", "Undo delete", tooltip="Bring back the last thing deleted"),
+    Binding("question_mark", "help", "Help", key_display="?"),
+    Binding("ctrl+t", "toggle_theme", "Light/dark theme", show=False),
+    Binding("q", "quit", "Quit", show=False),
+]
+
+TIMELINE: list[BindingType] = [
+    Binding("slash", "focus_filter", "Filter", key_display="/"),
+    Binding("escape", "clear_filter", "Clear filter", show=False),
+    Binding("a", "add", "Add"),
+    Binding("e", "edit", "Edit"),
+    Binding("d", "delete", "Delete"),
+    Binding("f", "add_follow_up", "Add follow-up", show=False),
+    Binding("x", "export", "Export CSV"),
+    Binding("t", "today", "Go to today", show=False),
+]
+
+TIMELINE_LIST: list[BindingType] = [
+    Binding("up,k", "cursor_up", "Up", show=False),
+    Binding("down,j", "cursor_down", "Down", show=False),
+    Binding("pageup", "page_up", "Page up", show=False),
+    Binding("pagedown", "page_down", "Page down", show=False),
+    Binding("home,g", "first", "First", show=False),
+    Binding("end,G", "last", "Last", show=False),
+    Binding("enter", "select", "Edit", show=False),
+]
+
+FILTER_BOX: list[BindingType] = [
+    Binding("escape", "clear", "Clear filter"),
+    Binding("down", "leave", "To the list", show=False),
+]
+
+STAKEHOLDERS: list[BindingType] = [
+    Binding("slash", "focus_search", "Search", key_display="/"),
+    Binding("escape", "clear_search", "Clear search", show=False),
+    Binding("enter", "open", "Open", show=False),
+    Binding("a", "add", "Add"),
+    Binding("e", "edit", "Edit"),
+    Binding("d", "delete", "Delete"),
+]
+
+PROFILE: list[BindingType] = [
+    Binding("escape", "back", "Back"),
+    Binding("t", "in_timeline", "In timeline"),
+    Binding("e", "edit", "Edit"),
+]
+
+FOLLOW_UPS: list[BindingType] = [
+    Binding("space", "toggle_done", "Done/open"),
+    Binding("a", "add", "Add"),
+    Binding("e", "edit", "Edit"),
+    Binding("d", "delete", "Delete"),
+    Binding("g", "go_to_event", "Go to event"),
+]
+
+FORM: list[BindingType] = [
+    Binding("ctrl+s", "save", "Save", priority=True),
+    Binding("escape", "cancel", "Cancel"),
+]
+
+CONFIRM: list[BindingType] = [
+    Binding("y", "answer(True)", "Yes"),
+    Binding("n", "answer(False)", "No"),
+    Binding("escape", "answer(False)", "No", show=False),
+]
+
+HELP: list[BindingType] = [
+    Binding("escape,question_mark,q", "close", "Close"),
+]
+
+SECTIONS: tuple[tuple[str, list[BindingType]], ...] = (
+    ("Everywhere", APP),
+    ("Timeline", TIMELINE + TIMELINE_LIST),
+    ("Filter box", FILTER_BOX),
+    ("Stakeholders", STAKEHOLDERS),
+    ("A stakeholder", PROFILE),
+    ("Follow-ups", FOLLOW_UPS),
+    ("Forms", FORM),
+)
+
+
+def bindings(items: list[BindingType]) -> list[Binding]:
+    """The Binding objects of a list (they all are, here)."""
+    return [b for b in items if isinstance(b, Binding)]
+
+
+def key_label(binding: Binding) -> str:
+    """How a binding's keys are written for people: `/`, `?`, `ctrl+s`, `up k`."""
+    if binding.key_display:
+        return binding.key_display
+    names = {"slash": "/", "question_mark": "?", "space": "space", "escape": "esc"}
+    return " ".join(names.get(k, k) for k in binding.key.split(","))

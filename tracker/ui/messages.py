@@ -1,0 +1,171 @@
+"""Every typed message the UI posts, mostly results that workers send back to the event loop."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from textual.message import Message
+
+from tracker.domain import Deleted, EventView, FollowUpView, StakeholderView
+from tracker.services import StakeholderProfile
+
+
+@dataclass
+class TimelineLoaded(Message):
+    """A fresh timeline (new filter or new data): its size, where the cursor goes, first rows."""
+
+    generation: int
+    total: int
+    cursor: int
+    today_index: int
+    chunks: dict[int, tuple[EventView, ...]]
+
+
+@dataclass
+class ChunkLoaded(Message):
+    """One more window of timeline rows, fetched as the cursor or the scroll neared it."""
+
+    generation: int
+    chunk: int
+    rows: tuple[EventView, ...]
+    total: int
+
+
+@dataclass
+class TimelineFailed(Message):
+    """The timeline query was refused (e.g. `with:` names nobody); the old rows stay."""
+
+    generation: int
+    message: str
+
+
+@dataclass
+class TimelineHighlighted(Message):
+    """The timeline cursor moved; `event` is None while its row is still loading."""
+
+    event: EventView | None
+    index: int
+    total: int
+
+
+@dataclass
+class TimelineSelected(Message):
+    """Enter or a double click on a timeline row."""
+
+    event: EventView
+
+
+@dataclass
+class DetailLoaded(Message):
+    """The full event (participants, follow-ups) for the detail pane."""
+
+    event: EventView
+
+
+@dataclass
+class StakeholdersLoaded(Message):
+    rows: tuple[StakeholderView, ...]
+
+
+@dataclass
+class ProfileLoaded(Message):
+    profile: StakeholderProfile
+
+
+@dataclass(frozen=True)
+class FollowUpGroup:
+    """One heading of the follow-ups screen and its items."""
+
+    key: str
+    title: str
+    items: tuple[FollowUpView, ...]
+
+
+@dataclass
+class FollowUpsLoaded(Message):
+    groups: tuple[FollowUpGroup, ...]
+
+
+@dataclass
+class NamesLoaded(Message):
+    """Every stakeholder name and alias, for completion and the "create it?" offer."""
+
+    names: tuple[str, ...]
+
+
+@dataclass
+class ActionFailed(Message):
+    """A background action was refused or failed; shown as a notification."""
+
+    message: str
+
+
+@dataclass
+class ItemRemoved(Message):
+    """A delete went through; the app keeps it for undo."""
+
+    deleted: Deleted
+
+
+@dataclass
+class DataChanged(Message):
+    """Stored data changed; screens showing it reload. `event_id`: keep the cursor there."""
+
+    note: str = ""
+    event_id: int | None = None
+    day: dt.date | None = None  # the event's first day, to find it fast
+
+
+@dataclass
+class SaveSucceeded(Message):
+    """A form's save went through; `result` is what the form dismisses with."""
+
+    result: object
+
+
+@dataclass
+class SaveFailed(Message):
+    """A form's save was refused; the form stays open with everything typed."""
+
+    message: str
+
+
+@dataclass
+class Restored(Message):
+    """Undo brought a deleted item back (`event_id` when it was an event)."""
+
+    deleted: Deleted
+    event_id: int | None = None
+    day: dt.date | None = None
+
+
+@dataclass
+class RestoreFailed(Message):
+    """Undo was refused; the item stays on the undo stack."""
+
+    deleted: Deleted
+    message: str
+
+
+@dataclass
+class ShowInTimeline(Message):
+    """Go to the timeline with `query` in the filter box and the cursor on `event`."""
+
+    query: str
+    event: EventView | None = None
+
+
+@dataclass
+class DeleteRefused(Message):
+    """The stakeholder is still referred to; the user may delete anyway (force)."""
+
+    stakeholder: StakeholderView
+    message: str
+
+
+@dataclass
+class FollowUpToggled(Message):
+    """Space flipped a follow-up between done and open."""
+
+    item: FollowUpView

@@ -1,0 +1,40 @@
+"""A yes/no question in a modal; it returns True for yes."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+from tracker.ui import keys
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """`y`/enter on Yes confirms, `n`/escape declines."""
+
+    BINDINGS = keys.CONFIRM
+
+    def __init__(self, question: str, yes: str = "Yes", no: str = "No") -> None:
+        super().__init__()
+        self._question = question
+        self._yes = yes
+        self._no = no
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm", classes="dialog"):
+            yield Static(self._question, id="confirm-question")
+            with Horizontal(classes="buttons"):
+                yield Button(f"{self._yes} (y)", variant="primary", id="yes", compact=True)
+                yield Button(f"{self._no} (n)", id="no", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#yes", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)

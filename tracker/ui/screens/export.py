@@ -1,0 +1,94 @@
+"""The export prompt: where to write the filtered timeline as CSV; it writes, then says how much."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, Static
+
+from tracker.errors import UserError
+from tracker.ui import keys
+from tracker.ui.messages import SaveFailed, SaveSucceeded
+
+
+@dataclass(frozen=True, slots=True)
+class ExportDone:
+    path: Path
+    rows: int
+
+
+Exporter = Callable[[Path, bool], int]
+
+
+class ExportScreen(ModalScreen[ExportDone | None]):
+    """Path (with a dated default) and an Excel switch; the exporter runs in a worker."""
+
+    BINDINGS = keys.FORM
+
+    def __init__(self, default: Path, description: str, exporter: Exporter) -> None:
+        super().__init__()
+        self._default = default
+        self._description = description
+        self._exporter = exporter
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="export", classes="dialog"):
+            yield Static("Export the timeline to CSV", classes="dialog-title")
+            yield Static(f"Rows: {self._description}", id="export-what")
+            yield Label("File")
+            yield Input(str(self._default), id="export-path", compact=True)
+            yield Checkbox(
+                "For Excel (starts with a BOM so accents show)", id="export-excel", compact=True
+            )
+            yield Static(id="form-error")
+            with Horizontal(classes="buttons"):
+                yield Button("Export (ctrl+s)", variant="primary", id="save")
+                yield Button("Cancel (esc)", id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#export-path", Input).focus()
+
+    @on(Input.Submitted, "#export-path")
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        text = self.query_one("#export-path", Input).value.strip()
+        if not text:
+            self._error("say where to write the file")
+            return
+        path = Path(text).expanduser()
+        if path.is_dir():
+            path = path / self._default.name
+        self._run(path, self.query_one("#export-excel", Checkbox).value)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @work(thread=True, exclusive=True, name="export-csv", exit_on_error=False)
+    def _run(self, path: Path, excel: bool) -> None:
+        try:
+            rows = self._exporter(path, excel)
+        except UserError as exc:
+            self.post_message(SaveFailed(exc.message))
+        except OSError as exc:
+            self.post_message(SaveFailed(f"cannot write {path}: {exc.strerror or exc}"))
+        except Exception as exc:
+            self.post_message(SaveFailed(f"export failed: {exc}"))
+        else:
+            self.post_message(SaveSucceeded(ExportDone(path, rows)))
+
+    def on_save_succeeded(self, message: SaveSucceeded) -> None:
+        assert isinstance(message.result, ExportDone)
+        self.dismiss(message.result)
+
+    def on_save_failed(self, message: SaveFailed) -> None:
+        self._error(message.message)
+
+    def _error(self, text: str) -> None:
+        self.query_one("#form-error", Static).update(f"✗ {text}")

@@ -1,0 +1,177 @@
+"""The base of the add/edit forms: save in a worker, stay open on errors, offer to create names."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Button, Input, Select, Static, TextArea
+
+from tracker.errors import UserError
+from tracker.ui import keys
+from tracker.ui.messages import SaveFailed, SaveSucceeded
+from tracker.ui.screens.confirm import ConfirmScreen
+
+PlanT = TypeVar("PlanT")
+ResultT = TypeVar("ResultT")
+
+
+class FormError(Exception):
+    """What is wrong with the form as typed, and which field to go back to."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class FormScreen(ModalScreen[ResultT | None], Generic[PlanT, ResultT]):
+    """A modal form. `collect` reads the fields into a plan; `perform(plan, create)` stores it
+    (in a thread) and its result is what the form dismisses with. Nothing typed is lost when
+    `collect` or `perform` refuses: the message shows above the buttons, the form stays."""
+
+    BINDINGS = keys.FORM
+    TITLE_TEXT = "Form"
+
+    def __init__(self, perform: Callable[[PlanT, bool], ResultT], *, title: str) -> None:
+        super().__init__()
+        self._perform = perform
+        self._title = title
+        self._initial: tuple[object, ...] = ()
+
+    # -- for subclasses ----------------------------------------------------------------------
+
+    def compose_fields(self) -> ComposeResult:
+        yield from ()
+
+    def collect(self) -> PlanT:
+        raise NotImplementedError
+
+    def unknown_names(self, plan: PlanT) -> list[str]:
+        """Stakeholder names in the plan that do not exist yet (offered for creation)."""
+        return []
+
+    # -- the frame ---------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog form"):
+            yield Static(self._title, classes="dialog-title")
+            with VerticalScroll(classes="form-body"):
+                yield from self.compose_fields()
+            yield Static(id="form-error")
+            with Horizontal(classes="buttons"):
+                yield Button("Save (ctrl+s)", variant="primary", id="save", compact=True)
+                yield Button("Cancel (esc)", id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._remember)
+
+    def _remember(self) -> None:
+        self._initial = self._snapshot()
+
+    def _snapshot(self) -> tuple[object, ...]:
+        values: list[object] = []
+        for widget in self.query("Input, Select, TextArea"):
+            if (isinstance(widget, Input) and widget.value.strip()) or isinstance(widget, Select):
+                values.append(widget.value)
+            elif isinstance(widget, TextArea):
+                values.append(widget.text)
+        return tuple(values)
+
+    def field(self, name: str) -> Widget:
+        return self.query_one(f"#{name}")
+
+    def text(self, name: str) -> str:
+        widget = self.query_one(f"#{name}")
+        if isinstance(widget, TextArea):
+            return widget.text
+        assert isinstance(widget, Input)
+        return widget.value
+
+    def error(self, message: str | None) -> None:
+        box = self.query_one("#form-error", Static)
+        box.update(f"✗ {message}" if message else "")
+        box.set_class(bool(message), "-shown")
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    def _edited(self) -> None:
+        self.error(None)  # the last complaint may no longer hold
+
+    # -- saving ------------------------------------------------------------------------------
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        try:
+            plan = self.collect()
+        except FormError as exc:
+            self.error(exc.message)
+            if exc.field:
+                target = self.query_one(f"#{exc.field}")
+                focusable = (
+                    target
+                    if target.can_focus
+                    else next((w for w in target.query("*") if w.can_focus), target)
+                )
+                focusable.focus()
+            return
+        unknown = self.unknown_names(plan)
+        if not unknown:
+            self._save(plan, False)
+            return
+        listed = ", ".join(repr(name) for name in unknown)
+        question = (
+            f"No stakeholder is called {listed} yet. Create "
+            f"{'it' if len(unknown) == 1 else 'them'} (kind other; edit later under 2)?"
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._save(plan, True)
+            else:
+                self.error(f"not saved: {listed} is not a stakeholder")
+
+        self.app.push_screen(ConfirmScreen(question, yes="Create", no="Back"), answered)
+
+    @work(thread=True, exclusive=True, name="form-save", exit_on_error=False)
+    def _save(self, plan: PlanT, create: bool) -> None:
+        try:
+            result = self._perform(plan, create)
+        except UserError as exc:
+            self.post_message(SaveFailed(exc.message))
+        except Exception as exc:
+            self.post_message(SaveFailed(f"could not save: {exc}"))
+        else:
+            self.post_message(SaveSucceeded(result))
+
+    def on_save_succeeded(self, message: SaveSucceeded) -> None:
+        message.stop()
+        self.dismiss(message.result)  # type: ignore[arg-type]
+
+    def on_save_failed(self, message: SaveFailed) -> None:
+        message.stop()
+        self.error(message.message)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        if self._snapshot() == self._initial:
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmScreen("Discard what you typed?", yes="Discard", no="Keep editing"), answered
+        )
+
+
+def field_row(label: str, *widgets: Widget, id: str | None = None) -> Horizontal:
+    """A labelled row of the form."""
+    return Horizontal(Static(label, classes="field-label"), *widgets, classes="field", id=id)

@@ -1,0 +1,302 @@
+"""The home screen: the filtered timeline, its filter box and the highlighted event's details."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Container
+from textual.timer import Timer
+from textual.widgets import Footer
+
+from tracker.domain import EventDraft, EventFilter, EventView, FollowUpDraft
+from tracker.errors import UserError
+from tracker.ui import keys
+from tracker.ui.formatting import count, default_export_name, position
+from tracker.ui.messages import (
+    ActionFailed,
+    DataChanged,
+    DetailLoaded,
+    ItemRemoved,
+    TimelineFailed,
+    TimelineHighlighted,
+    TimelineSelected,
+)
+from tracker.ui.query import ParsedQuery, describe_filter
+from tracker.ui.screens.base import TrackerScreen
+from tracker.ui.screens.confirm import ConfirmScreen
+from tracker.ui.screens.event_form import EventFormScreen, EventSaved, changes_between
+from tracker.ui.screens.export import ExportDone, ExportScreen
+from tracker.ui.screens.followup_form import FollowUpFormScreen, FollowUpSaved
+from tracker.ui.widgets.event_detail import EventDetail
+from tracker.ui.widgets.filter_bar import FilterBar, FilterInput
+from tracker.ui.widgets.nav_bar import NavBar
+from tracker.ui.widgets.timeline_list import Anchor, TimelineList
+
+WIDE = 120  # from this width the details sit beside the list
+DEBOUNCE = 0.12  # seconds of quiet typing before the filter is applied
+
+
+class TimelineScreen(TrackerScreen):
+    BINDINGS = keys.TIMELINE
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._debounce: Timer | None = None
+        self._detail_for: int | None = None
+        self._full: EventView | None = None
+
+    def compose(self) -> ComposeResult:
+        yield NavBar("timeline")
+        yield FilterBar(self._day_bound, lambda: self.tracker.names)
+        with Container(id="timeline-body"):
+            yield TimelineList(self.services.events, self.today, id="timeline")
+            yield EventDetail(id="detail")
+        yield Footer(compact=True)
+
+    @property
+    def today(self) -> dt.date:
+        return self.services.ctx.today()
+
+    @property
+    def timeline(self) -> TimelineList:
+        return self.query_one(TimelineList)
+
+    @property
+    def filter_bar(self) -> FilterBar:
+        return self.query_one(FilterBar)
+
+    def _day_bound(self, text: str, end: bool) -> dt.date:
+        return self.services.ctx.parse_day_bound(text, end=end)
+
+    def on_mount(self) -> None:
+        self.filter_bar.show_state()
+        self.timeline.load(EventFilter(), Anchor(self.today))
+        self.timeline.focus()
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width >= WIDE, "-wide")
+
+    # -- loading -----------------------------------------------------------------------------
+
+    def reload(self, message: DataChanged | None = None) -> None:
+        self._detail_for = None  # the same event may have changed: show it afresh
+        self.timeline.set_today(self.today)
+        self.timeline.load(self.timeline.filter, self._anchor(message))
+
+    def _anchor(self, message: DataChanged | None = None) -> Anchor:
+        if message is not None and message.event_id is not None and message.day is not None:
+            return Anchor(message.day, message.event_id)
+        if self.timeline.total:
+            return Anchor(self.today, index=self.timeline.cursor)
+        return Anchor(self.today)
+
+    def show_query(
+        self, query: str, event_id: int | None = None, day: dt.date | None = None
+    ) -> None:
+        """Put `query` in the filter box and show its timeline (from other screens)."""
+        box = self.filter_bar.input
+        box.value = query
+        parsed = self.filter_bar.parsed
+        self.filter_bar.show_state()
+        if parsed.ok:
+            if self._debounce is not None:
+                self._debounce.stop()
+            self.timeline.load(parsed.filter, Anchor(day or self.today, event_id))
+        self.timeline.focus()
+
+    @on(FilterBar.Changed)
+    def _query_changed(self, message: FilterBar.Changed) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+        if message.parsed.ok:
+            self._debounce = self.set_timer(DEBOUNCE, self._apply_filter)
+
+    def _apply_filter(self) -> None:
+        parsed = self.filter_bar.parsed
+        if not parsed.ok or parsed.filter == self.timeline.filter:
+            return
+        current = self.timeline.current
+        anchor = Anchor(current.when.start, current.id) if current else Anchor(self.today)
+        self.timeline.load(parsed.filter, anchor)
+
+    @on(FilterInput.Cleared)
+    def _filter_cleared(self) -> None:
+        self.action_clear_filter()
+
+    @on(FilterInput.Leave)
+    def _leave_filter(self) -> None:
+        self.timeline.focus()
+
+    def on_timeline_failed(self, message: TimelineFailed) -> None:
+        self.filter_bar.show_state(problem=message.message)
+
+    def on_timeline_highlighted(self, message: TimelineHighlighted) -> None:
+        parsed = self.filter_bar.parsed
+        if parsed.ok and parsed.filter == self.timeline.filter:
+            self.filter_bar.show_state()  # a refused query's message no longer applies
+        self.filter_bar.show_position(
+            f"{position(message.index, message.total)}" if message.total else count(0, "event")
+        )
+        detail = self.query_one(EventDetail)
+        event = message.event
+        if event is None:
+            self._detail_for = None
+            detail.show(None, loading=bool(message.total))
+            return
+        if event.id != self._detail_for:
+            self._detail_for = event.id
+            detail.show(event)
+            self._load_detail(event.id)
+
+    @work(thread=True, exclusive=True, group="detail", name="event-detail", exit_on_error=False)
+    def _load_detail(self, event_id: int) -> None:
+        try:
+            event = self.services.events.get(event_id)
+        except Exception:
+            return  # gone meanwhile; the next load shows what is there
+        self.post_message(DetailLoaded(event))
+
+    def on_detail_loaded(self, message: DetailLoaded) -> None:
+        if message.event.id == self._detail_for:
+            self.query_one(EventDetail).show(message.event)
+            self._full = message.event
+
+    def on_timeline_selected(self, message: TimelineSelected) -> None:
+        self.action_edit()
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def action_focus_filter(self) -> None:
+        self.filter_bar.input.focus()
+
+    def action_clear_filter(self) -> None:
+        box = self.filter_bar.input
+        if box.value:
+            box.value = ""
+        self.filter_bar.parsed = ParsedQuery("", EventFilter())
+        self.filter_bar.show_state()
+        if not self.timeline.filter.is_empty():
+            current = self.timeline.current
+            anchor = Anchor(current.when.start, current.id) if current else Anchor(self.today)
+            self.timeline.load(EventFilter(), anchor)
+        self.timeline.focus()
+
+    def action_today(self) -> None:
+        self.timeline.load(self.timeline.filter, Anchor(self.today))
+
+    def _full_current(self) -> EventView | None:
+        """The highlighted event with its follow-ups, if the detail pane has it already."""
+        current = self.timeline.current
+        full = self._full
+        if current is not None and full is not None and full.id == current.id:
+            return full
+        return current
+
+    def action_add(self) -> None:
+        services = self.services
+
+        def perform(draft: EventDraft, create: bool) -> EventSaved:
+            event, created = services.events.add(draft, create=create)
+            return EventSaved(event, tuple(created))
+
+        self.app.push_screen(
+            EventFormScreen(perform, services.ctx.parse_when, self.tracker.names),
+            self._event_saved,
+        )
+
+    def action_edit(self) -> None:
+        event = self._full_current()
+        if event is None:
+            self.notify("No event to edit.", severity="warning")
+            return
+        services = self.services
+        original = event
+
+        def perform(draft: EventDraft, create: bool) -> EventSaved:
+            saved, created = services.events.edit(
+                original.id, changes_between(original, draft), create=create
+            )
+            return EventSaved(saved, tuple(created))
+
+        self.app.push_screen(
+            EventFormScreen(perform, services.ctx.parse_when, self.tracker.names, event),
+            self._event_saved,
+        )
+
+    def _event_saved(self, result: EventSaved | None) -> None:
+        if result is None:
+            return
+        note = f"Saved “{result.event.title}” ({result.event.when.label})."
+        if result.created:
+            note += " Created stakeholder " + ", ".join(result.created) + " (kind other)."
+        self.notify(note)
+        self.tracker.changed(event_id=result.event.id, day=result.event.when.start)
+
+    def action_delete(self) -> None:
+        event = self.timeline.current
+        if event is None:
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._delete(event.id)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Delete “{event.title}” ({event.when.label})? Its follow-ups stay, detached. "
+                "u undoes it."
+            ),
+            answered,
+        )
+
+    @work(thread=True, name="delete-event", exit_on_error=False)
+    def _delete(self, event_id: int) -> None:
+        try:
+            deleted = self.services.events.delete(event_id)
+        except Exception as exc:
+            message = exc.message if isinstance(exc, UserError) else str(exc)
+            self.post_message(ActionFailed(f"could not delete: {message}"))
+            return
+        self.post_message(ItemRemoved(deleted))
+
+    def action_add_follow_up(self) -> None:
+        event = self.timeline.current
+        if event is None:
+            return
+        services = self.services
+
+        def perform(draft: FollowUpDraft, create: bool) -> FollowUpSaved:
+            item, created = services.followups.add(draft, create=create)
+            return FollowUpSaved(item, tuple(created))
+
+        def saved(result: FollowUpSaved | None) -> None:
+            if result is not None:
+                self.notify(f"Added follow-up “{result.follow_up.text}”.")
+                self.tracker.changed(event_id=event.id, day=event.when.start)
+
+        self.app.push_screen(
+            FollowUpFormScreen(
+                perform,
+                services.ctx.parse_when,
+                self.tracker.names,
+                event=(event.id, event.title),
+            ),
+            saved,
+        )
+
+    def action_export(self) -> None:
+        flt = self.timeline.filter
+        services = self.services
+        default = Path("~").expanduser() / default_export_name(self.today)
+
+        def exporter(path: Path, excel: bool) -> int:
+            return services.transfer.export_csv(path, flt, excel=excel)
+
+        def done(result: ExportDone | None) -> None:
+            if result is not None:
+                self.notify(f"Exported {count(result.rows, 'event')} to {result.path}.")
+
+        self.app.push_screen(ExportScreen(default, describe_filter(flt), exporter), done)

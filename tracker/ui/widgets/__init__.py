@@ -1,0 +1,1 @@
+"""Widgets of the tracker UI, one per module."""

@@ -1,0 +1,94 @@
+"""The detail pane: everything about the highlighted event."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Static
+
+from tracker import dates
+from tracker.domain import EventView, FollowUpStatus, FollowUpView
+
+
+def _follow_up(item: FollowUpView) -> Content:
+    box = "☑" if item.status is FollowUpStatus.DONE else "☐"
+    parts: list[str | tuple[str, str]] = [f"  {box} "]
+    if item.overdue:
+        parts.append(("OVERDUE ", "bold $error"))
+    elif item.status is not FollowUpStatus.OPEN:
+        parts.append((f"{item.status.value} ", "$text-muted"))
+    parts.append(item.text)
+    extra = []
+    if item.due:
+        extra.append(f"due {item.due.label}")
+    if item.owner_name:
+        extra.append(item.owner_name)
+    if item.done_on:
+        extra.append(f"done {item.done_on.isoformat()}")
+    if extra:
+        parts.append((" — " + " · ".join(extra), "$text-muted"))
+    return Content.assemble(*parts)
+
+
+def event_content(event: EventView) -> Content:
+    """The pane's text for one event (pure: the tests read it too)."""
+    lines: list[Content] = [
+        Content.assemble((event.title, "bold")),
+        Content.assemble(
+            (event.when.label, "$accent"),
+            (f"  → {dates.describe(event.when)}", "$text-muted"),
+        ),
+        Content.assemble(
+            (f"{event.kind.value} · {event.status.value}", ""),
+            (f"  #{event.id}", "$text-muted"),
+        ),
+    ]
+    if event.location:
+        lines.append(Content.assemble(("at ", "$text-muted"), event.location))
+    if event.tags:
+        lines.append(Content.assemble(("tags ", "$text-muted"), ", ".join(event.tags)))
+    lines.append(Content(""))
+    lines.append(Content.assemble((f"Participants ({len(event.participants)})", "bold")))
+    if not event.participants:
+        lines.append(Content.assemble(("  none recorded", "$text-muted")))
+    for person in event.participants:
+        lines.append(
+            Content.assemble(
+                f"  {person.name}",
+                (f" — {person.role.value}, {person.attendance.value}", "$text-muted"),
+            )
+        )
+    lines.append(Content(""))
+    lines.append(Content.assemble((f"Follow-ups ({event.open_follow_ups} open)", "bold")))
+    if not event.follow_ups:
+        lines.append(Content.assemble(("  none — press f to add one", "$text-muted")))
+    lines += [_follow_up(item) for item in event.follow_ups]
+    for label, value in (
+        ("Summary", event.summary),
+        ("Source", event.source),
+        ("Notes", event.notes),
+    ):
+        if value:
+            lines += [Content(""), Content.assemble((label, "bold")), Content(value)]
+    return Content("\n").join(lines)
+
+
+class EventDetail(VerticalScroll, can_focus=False):
+    """Participants, follow-ups, place, source and notes of one event."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="detail-body")
+
+    def show(self, event: EventView | None, *, loading: bool = False) -> None:
+        body = self.query_one("#detail-body", Static)
+        if event is None:
+            body.update(Content.assemble(("…" if loading else "No event selected.", "$text-muted")))
+        else:
+            body.update(event_content(event))
+        self.scroll_home(animate=False)
+
+    @property
+    def text(self) -> str:
+        """The pane as plain text (for tests)."""
+        return str(self.query_one("#detail-body", Static).content)
