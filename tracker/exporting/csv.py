@@ -37,8 +37,13 @@ _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 _GUARDED = re.compile(r"^'*[=+\-@\t\r]")
 
 
+_MAY_GUARD = frozenset("'=+-@\t\r")  # first characters _GUARDED can match
+
+
 def neutralise(cell: str) -> str:
     """Prefix a quote to a cell a spreadsheet would take as a formula (reversible)."""
+    if not cell or cell[0] not in _MAY_GUARD:
+        return cell
     return "'" + cell if _GUARDED.match(cell) else cell
 
 
@@ -138,17 +143,33 @@ def split_tags(cell: str) -> list[str]:
 # -- writing -------------------------------------------------------------------------------
 
 
-def write_rows(rows: Iterable[dict[str, str]], out: TextIO, *, excel: bool = False) -> int:
+class Record(dict[str, str]):
+    """A row whose keys are exactly `COLUMNS`, in that order (written without lookups)."""
+
+    @classmethod
+    def of(cls, cells: Sequence[str]) -> Record:
+        return cls(zip(COLUMNS, cells, strict=True))
+
+
+def write_rows(
+    rows: Iterable[dict[str, str]], out: TextIO, *, excel: bool = False, batch: int = 1000
+) -> int:
     """Write the header and `rows` to `out`; returns how many rows were written."""
     if excel:
         out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(COLUMNS)
     count = 0
+    pending: list[list[str]] = []
     for row in rows:
-        writer.writerow([neutralise(row.get(column, "")) for column in COLUMNS])
-        count += 1
-    return count
+        cells = row.values() if type(row) is Record else [row.get(c, "") for c in COLUMNS]
+        pending.append([neutralise(cell) for cell in cells])
+        if len(pending) >= batch:
+            writer.writerows(pending)
+            count += len(pending)
+            pending.clear()
+    writer.writerows(pending)
+    return count + len(pending)
 
 
 @contextmanager
@@ -215,7 +236,8 @@ def read_rows(handle: IO[str]) -> Iterator[RawRow]:
         problem = None
         if len(record) > len(header) and any(cell.strip() for cell in record[len(header) :]):
             problem = f"{len(record)} cells but the header has {len(header)} columns"
-        cells = [restore(cell) for cell in record] + [""] * (len(header) - len(record))
+        cells = [restore(c) if c.startswith("'") else c for c in record]
+        cells += [""] * (len(header) - len(record))
         yield RawRow(start, dict(zip(header, cells, strict=False)), problem)
 
 

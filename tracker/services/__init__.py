@@ -50,7 +50,7 @@ class Services:
         )
 
     def close(self) -> None:
-        self.ctx.engine.dispose()
+        self.ctx.close()
 
 
 def open_services(

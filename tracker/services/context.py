@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -15,7 +17,17 @@ from tracker.clock import Clock
 from tracker.domain import Precision, When
 from tracker.errors import UserError
 from tracker.settings import Settings
-from tracker.storage.engine import transaction
+from tracker.storage.engine import sqlite_path, transaction
+
+if TYPE_CHECKING:
+    from tracker.services.timeline import VersionWatch
+
+
+class WriteCount:
+    """How many write transactions this process has run: cached reads compare it."""
+
+    def __init__(self) -> None:
+        self.value = 0
 
 
 @dataclass(frozen=True)
@@ -23,6 +35,20 @@ class Context:
     engine: Engine
     clock: Clock
     settings: Settings
+    writes: WriteCount = field(default_factory=WriteCount, compare=False, repr=False)
+
+    @functools.cached_property
+    def versions(self) -> VersionWatch | None:
+        """What tells cached reads that the data changed (SQLite files only)."""
+        from tracker.services.timeline import VersionWatch
+
+        path = sqlite_path(self.engine)
+        return VersionWatch(path) if path is not None else None
+
+    def close(self) -> None:
+        if "versions" in self.__dict__ and self.versions is not None:
+            self.versions.close()
+        self.engine.dispose()
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -31,8 +57,11 @@ class Context:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        with transaction(self.engine, write=True) as session:
-            yield session
+        try:
+            with transaction(self.engine, write=True) as session:
+                yield session
+        finally:
+            self.writes.value += 1
 
     def today(self) -> dt.date:
         return self.clock.today()

@@ -6,9 +6,10 @@ import builtins
 import datetime as dt
 import re
 from collections.abc import Iterator, Sequence
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import select
+from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session
 
 from tracker.domain import (
@@ -26,9 +27,17 @@ from tracker.domain import (
 from tracker.errors import NotFound, UserError
 from tracker.services.context import Context
 from tracker.services.names import name_key, resolve_stakeholder
-from tracker.services.queries import count_events, filtered_events
+from tracker.services.queries import TIMELINE_ORDER, count_events, event_conditions
 from tracker.services.tags import clean_tags
-from tracker.services.views import event_views
+from tracker.services.timeline import (
+    ReadCache,
+    TimelineKey,
+    Window,
+    data_version,
+    read_page,
+    read_window,
+)
+from tracker.services.views import EVENT_COLUMNS, WhenCache, event_views, load_event_views
 from tracker.storage.models import Event, EventTag, FollowUp, Participation
 
 MAX_TITLE = 500
@@ -78,6 +87,7 @@ def apply_when(event: Event, when: When) -> None:
 class EventService:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
+        self._cache = ReadCache()
 
     # -- reading -------------------------------------------------------------------------
 
@@ -89,36 +99,83 @@ class EventService:
         self, flt: EventFilter = EventFilter(), *, limit: int | None = None
     ) -> builtins.list[EventView]:
         with self.ctx.read() as session:
-            query = filtered_events(session, flt)
+            query = _timeline(session, flt)
             if limit is not None:
                 query = query.limit(limit)
-            return event_views(self.ctx, session, session.scalars(query).all())
+            return load_event_views(self.ctx, session, session.execute(query).all())
 
     def iter(self, flt: EventFilter = EventFilter(), *, batch: int = 1000) -> Iterator[EventView]:
         """Every matching event in timeline order, loaded a batch at a time (for export)."""
         with self.ctx.read() as session:
-            result = session.scalars(
-                filtered_events(session, flt).execution_options(yield_per=batch)
-            )
+            result = session.execute(_timeline(session, flt).execution_options(yield_per=batch))
+            whens = WhenCache(self.ctx)
             for chunk in result.partitions(batch):
-                yield from event_views(self.ctx, session, chunk, full=True)
+                yield from load_event_views(self.ctx, session, chunk, full=True, whens=whens)
 
     def count(self, flt: EventFilter = EventFilter()) -> int:
         with self.ctx.read() as session:
-            return count_events(session, flt)
+            return self._count(session, flt)
 
     def page(self, flt: EventFilter, offset: int, limit: int) -> Page:
-        """`limit` rows of the filtered timeline from `offset`, with the total count."""
+        """`limit` rows of the filtered timeline from `offset`, with the total count.
+
+        Counts are cached until the data changes, and a page that follows one already read
+        continues from its last row's key instead of counting off `offset` rows again.
+        """
         with self.ctx.read() as session:
-            total = count_events(session, flt)
+            total = self._count(session, flt)
             offset = max(0, min(offset, max(total - 1, 0)))
-            rows = session.scalars(filtered_events(session, flt).offset(offset).limit(limit)).all()
-            return Page(tuple(event_views(self.ctx, session, rows)), offset, total)
+            version = data_version(self.ctx, session)
+            checkpoints = self._cache.checkpoints(None if version is None else (version, flt))
+            rows = read_page(self.ctx, session, flt, offset, limit, checkpoints)
+            return Page(tuple(rows), offset, total)
 
     def position_of_date(self, flt: EventFilter, day: dt.date) -> int:
         """How many filtered events start before `day`: the row to show for that date."""
         with self.ctx.read() as session:
-            return count_events(session, flt, Event.start_date < day)
+            version = data_version(self.ctx, session)
+            key = None if version is None else ("position", version, flt, day)
+            position = self._cache.get(key, lambda: self._position(session, flt, day))
+            # The row at `position` is the first on or after `day`: pages around it can be
+            # read from there by key.
+            self._cache.checkpoints(None if version is None else (version, flt)).add(position, day)
+            return position
+
+    def window(
+        self,
+        flt: EventFilter = EventFilter(),
+        anchor: TimelineKey | dt.date | None = None,
+        *,
+        before: int = 0,
+        after: int = 100,
+    ) -> Window:
+        """Up to `before` rows before `anchor` and `after` rows from it, in timeline order.
+
+        `anchor` is a date (the first event starting that day or later), a row's key (that
+        row, from `Window.keys`), or None (the start of the timeline). It costs the same
+        anywhere in the timeline and counts nothing: page down with the last key, up with the
+        first, jump with a date. A key that the filter excludes still marks the place.
+        """
+        with self.ctx.read() as session:
+            return read_window(self.ctx, session, flt, anchor, before=before, after=after)
+
+    def _count(self, session: Session, flt: EventFilter) -> int:
+        version = data_version(self.ctx, session)
+        key = None if version is None else ("count", version, flt)
+        return self._cache.get(key, lambda: count_events(session, flt))
+
+    def _position(self, session: Session, flt: EventFilter, day: dt.date) -> int:
+        """Counts the shorter side of `day` (on the timeline index a count walks entries)."""
+        first, last = session.execute(
+            select(func.min(Event.start_date), func.max(Event.start_date))
+        ).one()
+        if first is None or day <= first:
+            return 0
+        if day > last:
+            return self._count(session, flt)
+        if (day - first) > (last - day):
+            return self._count(session, flt) - count_events(session, flt, Event.start_date >= day)
+        return count_events(session, flt, Event.start_date < day)
 
     # -- writing -------------------------------------------------------------------------
 
@@ -290,4 +347,13 @@ class EventService:
             existing[stakeholder.id] = participation
 
 
-__all__ = ["EventService", "apply_when", "name_key", "sort_time"]
+def _timeline(session: Session, flt: EventFilter) -> Select[*tuple[Any, ...]]:
+    """The filtered timeline as plain rows of `EVENT_COLUMNS` (no ORM objects to build)."""
+    query = select(*EVENT_COLUMNS)
+    conditions = event_conditions(session, flt)
+    if conditions:
+        query = query.where(and_(*conditions))
+    return query.order_by(*TIMELINE_ORDER)
+
+
+__all__ = ["EventService", "TimelineKey", "Window", "apply_when", "name_key", "sort_time"]

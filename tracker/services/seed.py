@@ -7,7 +7,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
 from sqlalchemy import func, select
 
 from tracker.domain import (
@@ -60,6 +59,8 @@ class SeedService:
 
     def load(self, path: Path | None = None) -> SeedReport:
         """Add what the file has and the database lacks; running it twice adds nothing."""
+        import yaml  # only seeding reads YAML; every other command starts without it
+
         path = path or default_seed_path()
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}

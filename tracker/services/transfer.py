@@ -6,9 +6,9 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO, TypeVar
+from typing import Any, TextIO, TypeVar
 
-from sqlalchemy import func, select, text
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from tracker import dates
@@ -25,12 +25,12 @@ from tracker.domain import (
 )
 from tracker.errors import UserError
 from tracker.exporting import csv as timeline_csv
+from tracker.services.bulk_import import BulkImport
 from tracker.services.context import Context
-from tracker.services.events import EventService, apply_when
-from tracker.services.names import resolve_stakeholder
+from tracker.services.csv_rows import csv_records, write_sqlite_csv
+from tracker.services.events import EventService
 from tracker.services.tags import clean_tags
 from tracker.services.views import date_only
-from tracker.storage.models import Event, EventTag, FollowUp, Participation
 
 
 def event_row(view: EventView) -> dict[str, str]:
@@ -65,6 +65,37 @@ def event_row(view: EventView) -> dict[str, str]:
         "summary": view.summary,
         "notes": view.notes,
     }
+
+
+class TimelineRows(Iterator[dict[str, str]]):
+    """`TransferService.rows`: the filtered timeline's CSV rows, read when first asked for;
+    `write_csv` writes them all without building the dicts."""
+
+    def __init__(self, ctx: Context, flt: EventFilter) -> None:
+        self.ctx = ctx
+        self.flt = flt
+        self._rows: Iterator[dict[str, str]] | None = None
+
+    def __next__(self) -> dict[str, str]:
+        if self._rows is None:
+            self._rows = self._read()
+        return next(self._rows)
+
+    def _read(self) -> Iterator[dict[str, str]]:
+        with self.ctx.read() as session:
+            for cells in csv_records(self.ctx, session, self.flt):
+                yield timeline_csv.Record.of(cells)
+
+    def write_csv(self, out: TextIO, *, excel: bool = False) -> int:
+        """The header and every row, as `timeline_csv.write_rows` would write them."""
+        with self.ctx.read() as session:
+            if session.get_bind().dialect.name != "sqlite":
+                records = (
+                    timeline_csv.Record.of(c) for c in csv_records(self.ctx, session, self.flt)
+                )
+                return timeline_csv.write_rows(records, out, excel=excel)
+            timeline_csv.write_rows((), out, excel=excel)  # the BOM and the header
+            return write_sqlite_csv(self.ctx, session, self.flt, out)
 
 
 @dataclass(frozen=True)
@@ -122,8 +153,8 @@ class TransferService:
         self.events = events
 
     def rows(self, flt: EventFilter = EventFilter()) -> Iterator[dict[str, str]]:
-        for view in self.events.iter(flt):
-            yield event_row(view)
+        """Each filtered event's CSV cells (the same as `event_row` of its full view)."""
+        return TimelineRows(self.ctx, flt)
 
     def export_csv(
         self, target: Path | TextIO, flt: EventFilter = EventFilter(), *, excel: bool = False
@@ -132,23 +163,26 @@ class TransferService:
         if isinstance(target, Path):
             try:
                 with timeline_csv.atomic_text_file(target) as handle:
-                    return timeline_csv.write_rows(self.rows(flt), handle, excel=excel)
+                    return self._write(handle, flt, excel)
             except (FileNotFoundError, PermissionError, IsADirectoryError) as exc:
                 raise UserError(f"cannot write {target}: {exc.strerror or exc}") from None
-        return timeline_csv.write_rows(self.rows(flt), target, excel=excel)
+        return self._write(target, flt, excel)
+
+    def _write(self, out: TextIO, flt: EventFilter, excel: bool) -> int:
+        rows = self.rows(flt)
+        if isinstance(rows, TimelineRows):
+            return rows.write_csv(out, excel=excel)
+        return timeline_csv.write_rows(rows, out, excel=excel)
 
     def import_csv(self, path: Path, *, dry_run: bool = False) -> ImportReport:
         """Validate every row, then add them all in one transaction (or nothing at all)."""
+        self._dates: dict[tuple[Any, ...], When] = {}  # one import's date readings, reused
+        self._dues: dict[str, tuple[dt.date, dt.date, Precision]] = {}
         parsed, problems = self._read(path)
         report = ImportReport(rows=len(parsed), dry_run=dry_run)
         try:
             with self.ctx.write() as session:
-                for row in parsed:
-                    try:
-                        with session.begin_nested():
-                            self._store(session, row, report)
-                    except UserError as exc:
-                        problems.append(RowProblem(row.line, exc.message))
+                BulkImport(session, report, problems, self._due).run(parsed)
                 if problems:
                     raise ImportRejected(sorted(problems, key=lambda p: p.line))
                 self._fix_sequences(session)
@@ -156,7 +190,16 @@ class TransferService:
                     raise _DryRun
         except _DryRun:
             pass
+        finally:
+            self._dates, self._dues = {}, {}
         return report
+
+    def _due(self, text: str) -> tuple[dt.date, dt.date, Precision]:
+        """A follow-up's due as stored (dates and precision), read once per distinct text."""
+        found = self._dues.get(text)
+        if found is None:
+            found = self._dues[text] = date_only(self.ctx.parse_when(text))
+        return found
 
     # -- reading -------------------------------------------------------------------------
 
@@ -210,7 +253,7 @@ class TransferService:
         for item in follow_ups:
             _enum(FollowUpStatus, item.status, "follow-up status")
             if item.due:
-                self.ctx.parse_when(item.due)
+                self._due(item.due)
         id_text = cells.get("id", "").strip()
         if id_text and not id_text.isdigit():
             raise UserError(f"id {id_text!r} is not a whole number")
@@ -255,11 +298,7 @@ class TransferService:
             end_at = dt.datetime.fromisoformat(end)
             if start_at.tzinfo is None or end_at.tzinfo is None:
                 raise ValueError("a time needs its UTC offset")
-            if written:  # the label keeps the zone as the user wrote it
-                when = self.ctx.parse_when(written)
-                if when.start_at == start_at and when.end_at == end_at:
-                    return when
-            return self.ctx.rebuild(
+            by_offset = self.ctx.rebuild(
                 start_at.date(),
                 end_at.date(),
                 precision,
@@ -267,68 +306,27 @@ class TransferService:
                 end_at.astimezone(dt.UTC),
                 _offset_text(start_at.utcoffset()),
             )
+            # The label keeps the zone as the user wrote it. One that spells out this very
+            # offset reads back as `by_offset` (labels read back as what they describe), so
+            # only the others need reading.
+            if written and written != by_offset.label:
+                when = self.ctx.parse_when(written)
+                if when.start_at == start_at and when.end_at == end_at:
+                    return when
+            return by_offset
+        key = (start, end, precision)
+        cached: When | None = getattr(self, "_dates", {}).get(key)
+        if cached is not None:
+            return cached
         first, last = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
         if last < first:
             raise UserError(f"end {end} is before start {start}")
-        return self.ctx.rebuild(first, last, precision)
+        when = self.ctx.rebuild(first, last, precision)
+        if hasattr(self, "_dates"):
+            self._dates[key] = when
+        return when
 
     # -- writing -------------------------------------------------------------------------
-
-    def _store(self, session: Session, row: _Row, report: ImportReport) -> None:
-        duplicate = session.scalar(
-            select(Event.id).where(
-                func.lower(Event.title) == row.title.lower(),
-                Event.start_date == row.when.start,
-                Event.end_date == row.when.end,
-            )
-        )
-        if duplicate is not None:
-            report.skipped += 1
-            return
-        event = Event(
-            title=row.title,
-            kind=row.kind,
-            status=row.status,
-            location=row.location,
-            summary=row.summary,
-            notes=row.notes,
-            source=row.source,
-        )
-        if row.id is not None and session.get(Event, row.id) is None:
-            event.id = row.id
-        apply_when(event, row.when)
-        event.tags = [EventTag(tag=tag) for tag in row.tags]
-        session.add(event)
-        session.flush()
-        for name, role, attendance in row.participants:
-            stakeholder = resolve_stakeholder(
-                session, name, create=True, created=report.created_stakeholders
-            )
-            if any(p.stakeholder_id == stakeholder.id for p in event.participations):
-                raise UserError(f"{stakeholder.name} is listed twice among the participants")
-            event.participations.append(
-                Participation(stakeholder=stakeholder, role=role, attendance=attendance)
-            )
-        for item in row.follow_ups:
-            follow_up = FollowUp(
-                text=item.text,
-                status=FollowUpStatus(item.status),
-                done_on=dt.date.fromisoformat(item.done_on) if item.done_on else None,
-                notes="",
-                event_id=event.id,
-            )
-            session.add(follow_up)
-            if item.due:
-                follow_up.due_start, follow_up.due_end, follow_up.due_precision = date_only(
-                    self.ctx.parse_when(item.due)
-                )
-            if item.owner:
-                follow_up.owner = resolve_stakeholder(
-                    session, item.owner, create=True, created=report.created_stakeholders
-                )
-            report.follow_ups += 1
-        session.flush()
-        report.added += 1
 
     @staticmethod
     def _fix_sequences(session: Session) -> None:
@@ -353,7 +351,16 @@ def _offset_text(offset: dt.timedelta | None) -> str:
 _E = TypeVar("_E", EventKind, EventStatus, Role, Attendance, Precision, FollowUpStatus)
 
 
+_MEMBERS: dict[type[Any], dict[str, Any]] = {
+    enum: {member.value: member for member in enum}
+    for enum in (EventKind, EventStatus, Role, Attendance, Precision, FollowUpStatus)
+}
+
+
 def _enum(enum: type[_E], value: str, what: str) -> _E:
+    member: _E | None = _MEMBERS[enum].get(value)  # the common case: written as stored
+    if member is not None:
+        return member
     try:
         return enum(value.strip().lower())
     except ValueError:

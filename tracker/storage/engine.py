@@ -24,6 +24,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     database = parsed.database
     if database and database != ":memory:" and not database.startswith("file:"):
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        # LIFO: the connection just returned is the next one lent, its page cache warm.
+        kwargs.setdefault("pool_use_lifo", True)
     engine = create_engine(
         url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}, **kwargs
     )

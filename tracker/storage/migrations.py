@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import re
 import sqlite3
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.autogenerate import compare_metadata
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
+from sqlalchemy.exc import DBAPIError
 
 from tracker.errors import UserError
 from tracker.storage.engine import is_sqlite, sqlite_path
 from tracker.storage.models import Base
 from tracker.storage.search import include_name
+
+if TYPE_CHECKING:  # Alembic loads in ~0.15 s: only when a migration or check runs
+    from alembic.config import Config
 
 
 def script_location() -> Path:
@@ -30,6 +32,8 @@ def script_location() -> Path:
 
 
 def alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(script_location()))
     url = engine.url.render_as_string(hide_password=False)
@@ -39,12 +43,16 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def head_revision(engine: Engine) -> str:
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
     assert head is not None
     return head
 
 
 def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
@@ -66,6 +74,8 @@ def _run(engine: Engine, action: str, revision: str) -> None:
     SQLite batch migrations copy and drop tables; with foreign keys on, dropping a parent
     would cascade, so they are switched off around the migration and checked afterwards.
     """
+    from alembic import command
+
     config = alembic_config(engine)
     with engine.connect() as connection:
         raw = connection.connection.driver_connection if is_sqlite(engine) else None
@@ -98,7 +108,15 @@ def upgrade(engine: Engine, revision: str = "head", *, backup: bool = True) -> U
 
 
 def ensure_current(engine: Engine) -> UpgradeResult:
-    """Upgrade only when the database is not at head (the cheap check runs at every start)."""
+    """Upgrade only when the database is not at head (the cheap check runs at every start).
+
+    The check reads the stored revision with one query and the head from the migration
+    files' `revision`/`down_revision` lines, without importing Alembic; anything unusual
+    (no version table, several heads, a file it cannot read) takes Alembic's full path.
+    """
+    head = _scripted_head(str(script_location()))
+    if head is not None and _stored_revision(engine) == head:
+        return UpgradeResult(head, head, None)
     before = current_revision(engine)
     head = head_revision(engine)
     if before == head:
@@ -123,6 +141,9 @@ def downgrade(engine: Engine, revision: str) -> None:
 
 def drift(engine: Engine) -> list[object]:
     """Differences between the models and the migrated schema; empty when they agree."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as connection:
         context = MigrationContext.configure(
             connection,
@@ -154,5 +175,46 @@ def _has_tables(engine: Engine) -> bool:
 
 
 def _known_revisions(engine: Engine) -> set[str]:
+    from alembic.script import ScriptDirectory
+
     scripts = ScriptDirectory.from_config(alembic_config(engine))
     return {script.revision for script in scripts.walk_revisions()}
+
+
+_REVISION = re.compile(r"^revision(?:\s*:[^=]*)?=\s*[\"']([^\"']+)[\"']\s*$", re.MULTILINE)
+_DOWN = re.compile(r"^down_revision(?:\s*:[^=]*)?=\s*(.+?)\s*$", re.MULTILINE)
+_QUOTED = re.compile(r"^[\"']([^\"']+)[\"']$")
+
+
+@functools.lru_cache(maxsize=4)
+def _scripted_head(location: str) -> str | None:
+    """The single head of the migration files, read as text; None when unsure."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    try:
+        files = sorted((Path(location) / "versions").glob("*.py"))
+        for path in files:
+            text = path.read_text(encoding="utf-8")
+            revision, down = _REVISION.search(text), _DOWN.search(text)
+            if revision is None or down is None:
+                return None
+            revisions.add(revision[1])
+            if down[1] != "None":
+                parent = _QUOTED.match(down[1])
+                if parent is None:  # a merge point or anything else: let Alembic read it
+                    return None
+                parents.add(parent[1])
+    except OSError:
+        return None
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 and parents <= revisions else None
+
+
+def _stored_revision(engine: Engine) -> str | None:
+    """The revision in alembic_version, or None (no table, no row, several rows)."""
+    try:
+        with engine.connect() as connection:
+            rows = connection.exec_driver_sql("SELECT version_num FROM alembic_version").all()
+    except DBAPIError:
+        return None
+    return str(rows[0][0]) if len(rows) == 1 else None

@@ -14,6 +14,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -103,6 +105,7 @@ class Event(Timestamped, Base):
         CheckConstraint("end_date >= start_date", name="interval_order"),
         Index("ix_events_timeline", "start_date", "sort_time", "id"),
         Index("ix_events_end_date", "end_date"),
+        Index("ix_events_span_start", "span_class", "start_date"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -114,6 +117,9 @@ class Event(Timestamped, Base):
     # Minutes after midnight (in the zone written) for timed events, -1 for whole days:
     # a non-null sort key, so the timeline orders and pages on (start_date, sort_time, id).
     sort_time: Mapped[int] = mapped_column(Integer, default=-1)
+    # span_class(start_date, end_date), kept by the ORM hooks below: date-range filters read
+    # each length class as one short range of ix_events_span_start (see migration 0003).
+    span_class: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     start_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     end_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     tz: Mapped[str | None] = mapped_column(String(64))
@@ -132,6 +138,18 @@ class Event(Timestamped, Base):
     follow_ups: Mapped[list[FollowUp]] = relationship(
         back_populates="event", passive_deletes=True, order_by="FollowUp.id"
     )
+
+
+def span_class(start: dt.date, end: dt.date) -> int:
+    """The bit length of an interval's length in days: 0 for one day, 1 for two, 2 for three
+    or four...; an event of class k is at most 2**k - 1 days longer than its first day."""
+    return max((end - start).days, 0).bit_length()
+
+
+@event.listens_for(Event, "before_insert")
+@event.listens_for(Event, "before_update")
+def _keep_span_class(_mapper: object, _connection: object, target: Event) -> None:
+    target.span_class = span_class(target.start_date, target.end_date)
 
 
 class EventTag(Base):

@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 EXTERNAL_TABLE_PREFIX = "events_fts"
+# Prefix lengths events_fts keeps extra indexes for (migration 0004): a search word this short
+# is answered from one posting list, cheap enough to test row by row.
+FTS_PREFIXES = (1, 2, 3, 4)
 EXTERNAL_INDEXES = frozenset({"ix_events_search_trgm", "ix_stakeholders_name_trgm"})
 
 

@@ -46,9 +46,18 @@ class TextEnum(TypeDecorator[E], Generic[E]):
     def __init__(self, enum: type[E]) -> None:
         super().__init__()
         self.enum = enum
+        # A dict lookup per cell instead of the enum's call machinery (~10x cheaper): a
+        # timeline page reads thousands of these.
+        self._members: dict[str, E] = {member.value: member for member in enum}
 
     def process_bind_param(self, value: E | str | None, dialect: Dialect) -> str | None:
-        return None if value is None else self.enum(value).value
+        if value is None:
+            return None
+        member = self._members.get(value)
+        return (member if member is not None else self.enum(value)).value
 
     def process_result_value(self, value: Any, dialect: Dialect) -> E | None:
-        return None if value is None else self.enum(value)
+        if value is None:
+            return None
+        member = self._members.get(value)
+        return member if member is not None else self.enum(value)

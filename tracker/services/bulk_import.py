@@ -1,0 +1,346 @@
+"""Adding checked CSV rows in bulk, with the answers the row-by-row import gave.
+
+The row-by-row way (a savepoint, an ORM flush and a few name lookups per row) costs
+milliseconds a row. Here every row is first decided in memory: skipped as already present
+(same lower-cased title and dates, as the database's `lower()` sees the stored titles), or
+rejected with the same one-line reason, or accepted with its stakeholders resolved the way
+`resolve_stakeholder(..., create=True)` resolves them (names and aliases looked up a batch
+at a time, new stakeholders created in order of first use). Then the rows go in with
+Core executemany: events, tags, stakeholders, participations, follow-ups.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import string
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, cast
+
+from sqlalchemy import Table, func, insert, select
+from sqlalchemy.orm import Session
+
+from tracker.domain import Attendance, FollowUpStatus, Role, StakeholderKind, When
+from tracker.errors import Ambiguous, UserError
+from tracker.services.events import sort_time
+from tracker.services.names import clean_name, name_key
+from tracker.storage.models import (
+    Event,
+    EventTag,
+    FollowUp,
+    Participation,
+    Stakeholder,
+    StakeholderAlias,
+    span_class,
+)
+
+if TYPE_CHECKING:
+    from tracker.services.transfer import ImportReport, RowProblem, _Row
+
+CHUNK = 500  # values per IN (...) lookup
+_ID = re.compile(r"^#(\d+)$")
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+
+_E = cast(Table, Event.__table__)
+_S = cast(Table, Stakeholder.__table__)
+_A = cast(Table, StakeholderAlias.__table__)
+
+
+@dataclass(eq=False)
+class _Person:
+    """A stakeholder as the import knows it; `id` is None until a new one is inserted."""
+
+    name: str
+    name_key: str
+    kind: StakeholderKind
+    id: int | None = None
+
+
+@dataclass
+class _Accepted:
+    row: _Row
+    people: list[tuple[_Person, Role, Attendance]]
+    owners: list[_Person | None]
+    due: list[tuple[dt.date, dt.date, Any] | None]
+    event_id: int | None = None
+
+
+@dataclass
+class _Resolver:
+    """`resolve_stakeholder(session, text, create=True)` for many texts in one import."""
+
+    session: Session
+    created: list[str]
+    _matches: dict[str, list[_Person]] = field(default_factory=dict)
+    _by_id: dict[int, _Person] = field(default_factory=dict)
+    _pending: list[_Person] = field(default_factory=list)
+
+    def preload(self, texts: Iterable[str]) -> None:
+        keys: set[str] = set()
+        ids: set[int] = set()
+        for text in texts:
+            match = _ID.match(text.strip())
+            if match:
+                ids.add(int(match[1]))
+            else:
+                keys.add(name_key(text))
+        keys -= self._matches.keys()
+        found: dict[str, dict[int, _Person]] = {key: {} for key in keys}
+        ordered = sorted(keys)
+        for start in range(0, len(ordered), CHUNK):
+            chunk = ordered[start : start + CHUNK]
+            for person in self._people(_S.c.name_key.in_(chunk)):
+                found[person.name_key][person.id or 0] = person
+            aliased = select(_A.c.alias_key, _A.c.stakeholder_id).where(_A.c.alias_key.in_(chunk))
+            owners = self.session.execute(aliased).all()
+            people = {p.id: p for p in self._people(_S.c.id.in_({o[1] for o in owners}))}
+            for alias_key, stakeholder_id in owners:
+                found[alias_key][stakeholder_id] = people[stakeholder_id]
+        for key, by_id in found.items():
+            self._matches[key] = sorted(by_id.values(), key=lambda p: (p.name_key, p.id))
+        wanted = sorted(ids - self._by_id.keys())
+        for start in range(0, len(wanted), CHUNK):
+            for person in self._people(_S.c.id.in_(wanted[start : start + CHUNK])):
+                assert person.id is not None
+                self._by_id[person.id] = person
+
+    def _people(self, condition: Any) -> list[_Person]:
+        rows = self.session.execute(
+            select(_S.c.id, _S.c.name, _S.c.name_key, _S.c.kind).where(condition)
+        )
+        return [
+            _Person(name, key, kind, stakeholder_id) for stakeholder_id, name, key, kind in rows
+        ]
+
+    def resolve(self, text: str) -> _Person:
+        match = _ID.match(text.strip())
+        if match:  # `#12`: the stakeholder with that id, as it stands at this row
+            self.flush()
+            wanted = int(match[1])
+            if wanted not in self._by_id:
+                for person in self._people(_S.c.id == wanted):
+                    self._by_id[wanted] = person
+            found = self._by_id.get(wanted)
+            return found if found is not None else self._create(text)
+        key = name_key(text)
+        if key not in self._matches:
+            self.preload([text])
+        matches = self._matches[key]
+        if len(matches) > 1:
+            exact = [p for p in matches if p.name_key == key]
+            if len(exact) == 1:
+                return exact[0]
+            listed = "; ".join(f"{p.name} ({p.kind}, #{p.id})" for p in matches)
+            raise Ambiguous(f"{text!r} could be {listed} — use the full name or #id")
+        if matches:
+            return matches[0]
+        return self._create(text)
+
+    def _create(self, text: str) -> _Person:
+        name = clean_name(text)
+        person = _Person(name, name_key(name), StakeholderKind.OTHER)
+        self._matches[person.name_key] = [person]
+        self._pending.append(person)
+        self.created.append(name)
+        return person
+
+    def flush(self) -> None:
+        """Insert the stakeholders created so far, in order, and learn their ids."""
+        if not self._pending:
+            return
+        statement = insert(_S).returning(_S.c.id, sort_by_parameter_order=True)
+        rows = [{"name": p.name, "name_key": p.name_key, "kind": p.kind} for p in self._pending]
+        for person, (stakeholder_id,) in zip(
+            self._pending, self.session.execute(statement, rows), strict=True
+        ):
+            person.id = stakeholder_id
+            self._by_id[stakeholder_id] = person
+        self._pending.clear()
+
+
+def stored_lower(session: Session) -> Any:
+    """How the database's lower() folds a title: ASCII only on SQLite, fully elsewhere."""
+    if session.get_bind().dialect.name == "sqlite":
+        return lambda text: text.translate(_ASCII_LOWER)
+    return str.lower
+
+
+class BulkImport:
+    """One import's decisions and writes (see the module docstring)."""
+
+    def __init__(
+        self,
+        session: Session,
+        report: ImportReport,
+        problems: list[RowProblem],
+        due_of: Any,
+    ) -> None:
+        self.session = session
+        self.report = report
+        self.problems = problems
+        self.due_of = due_of  # text -> (start, end, precision), as date_only(parse_when(text))
+        self.people = _Resolver(session, report.created_stakeholders)
+
+    def run(self, rows: Sequence[_Row]) -> None:
+        from tracker.services.transfer import RowProblem
+
+        present = self._present(rows)
+        lower = stored_lower(self.session)
+        self.people.preload(
+            [name for row in rows for name, _, _ in row.participants]
+            + [item.owner for row in rows for item in row.follow_ups if item.owner]
+        )
+        accepted: list[_Accepted] = []
+        for row in rows:
+            if (row.title.lower(), row.when.start, row.when.end) in present:
+                self.report.skipped += 1
+                continue
+            try:
+                accepted.append(self._decide(row))
+            except UserError as exc:
+                self.problems.append(RowProblem(row.line, exc.message))
+                continue
+            present.add((lower(row.title), row.when.start, row.when.end))
+            self.report.added += 1
+            self.report.follow_ups += len(row.follow_ups)
+        if self.problems:
+            return
+        self.people.flush()
+        self._insert_events(accepted)
+        self._insert_children(accepted)
+
+    def _present(self, rows: Sequence[_Row]) -> set[tuple[str, dt.date, dt.date]]:
+        """(lower(title), start, end) of stored events on the rows' start days."""
+        days = sorted({row.when.start for row in rows})
+        present: set[tuple[str, dt.date, dt.date]] = set()
+        for start in range(0, len(days), CHUNK):
+            query = select(func.lower(_E.c.title), _E.c.start_date, _E.c.end_date).where(
+                _E.c.start_date.in_(days[start : start + CHUNK])
+            )
+            present.update((t, s, e) for t, s, e in self.session.execute(query))
+        return present
+
+    def _decide(self, row: _Row) -> _Accepted:
+        people: list[tuple[_Person, Role, Attendance]] = []
+        for name, role, attendance in row.participants:
+            person = self.people.resolve(name)
+            if any(other is person for other, _, _ in people):
+                raise UserError(f"{person.name} is listed twice among the participants")
+            people.append((person, role, attendance))
+        owners: list[_Person | None] = []
+        due: list[tuple[dt.date, dt.date, Any] | None] = []
+        for item in row.follow_ups:
+            due.append(self.due_of(item.due) if item.due else None)
+            owners.append(self.people.resolve(item.owner) if item.owner else None)
+        return _Accepted(row, people, owners, due)
+
+    def _insert_events(self, accepted: list[_Accepted]) -> None:
+        """In file order, a run of rows at a time: rows keeping their file id (when no event
+        has it yet) and rows taking the next id alternate as they did one by one."""
+        wanted = sorted({a.row.id for a in accepted if a.row.id is not None})
+        taken: set[int] = set()
+        for start in range(0, len(wanted), CHUNK):
+            query = select(_E.c.id).where(_E.c.id.in_(wanted[start : start + CHUNK]))
+            taken.update(self.session.execute(query).scalars())
+        run: list[_Accepted] = []
+        run_keeps_ids = False
+        for item in accepted:
+            keeps = item.row.id is not None and item.row.id not in taken
+            if run and keeps != run_keeps_ids:
+                self._insert_run(run, run_keeps_ids, taken)
+                run = []
+            if keeps:
+                assert item.row.id is not None
+                taken.add(item.row.id)
+                item.event_id = item.row.id
+            run.append(item)
+            run_keeps_ids = keeps
+        if run:
+            self._insert_run(run, run_keeps_ids, taken)
+
+    def _insert_run(self, run: list[_Accepted], keeps_ids: bool, taken: set[int]) -> None:
+        """Insert a run of events a thousand rows per statement.
+
+        One INSERT per row would cost FTS5 a write-out of its pending index per event (it
+        flushes at every statement's savepoint), so the rows go through SQLAlchemy's
+        "insert many values" (RETURNING), in id order (a lower rowid flushes too). SQLite
+        gives a new row the largest rowid plus one, so there the ids are assigned here;
+        elsewhere the database numbers the rows and returns the ids in parameter order.
+        """
+        if not keeps_ids and self.session.get_bind().dialect.name == "sqlite":
+            largest = self.session.scalar(select(func.max(_E.c.id))) or 0
+            for offset, item in enumerate(run, start=1):
+                item.event_id = largest + offset
+                taken.add(largest + offset)
+            keeps_ids = True
+        rows = [_event_values(item.row, item.event_id if keeps_ids else None) for item in run]
+        if keeps_ids:
+            rows.sort(key=lambda values: int(values["id"]))
+            self.session.execute(insert(_E).returning(_E.c.id), rows).all()
+            return
+        statement = insert(_E).returning(_E.c.id, sort_by_parameter_order=True)
+        for item, (event_id,) in zip(run, self.session.execute(statement, rows), strict=True):
+            item.event_id = event_id
+            taken.add(event_id)
+
+    def _insert_children(self, accepted: list[_Accepted]) -> None:
+        tags: list[dict[str, Any]] = []
+        participations: list[dict[str, Any]] = []
+        follow_ups: list[dict[str, Any]] = []
+        for item in accepted:
+            event_id = item.event_id
+            tags += [{"event_id": event_id, "tag": tag} for tag in item.row.tags]
+            participations += [
+                {"event_id": event_id, "stakeholder_id": p.id, "role": r, "attendance": a}
+                for p, r, a in item.people
+            ]
+            for cell, owner, due in zip(item.row.follow_ups, item.owners, item.due, strict=True):
+                due_start, due_end, due_precision = due or (None, None, None)
+                follow_ups.append(
+                    {
+                        "text": cell.text,
+                        "status": FollowUpStatus(cell.status),
+                        "done_on": dt.date.fromisoformat(cell.done_on) if cell.done_on else None,
+                        "notes": "",
+                        "event_id": event_id,
+                        "due_start": due_start,
+                        "due_end": due_end,
+                        "due_precision": due_precision,
+                        "owner_id": owner.id if owner else None,
+                    }
+                )
+        tags.sort(key=lambda values: values["event_id"])  # index pages in order
+        participations.sort(key=lambda values: values["event_id"])
+        for model, rows in (
+            (EventTag, tags),
+            (Participation, participations),
+            (FollowUp, follow_ups),
+        ):
+            table = cast(Table, model.__table__)
+            if rows:
+                self.session.execute(insert(table), rows)
+
+
+def _event_values(row: _Row, event_id: int | None) -> dict[str, Any]:
+    when: When = row.when
+    values: dict[str, Any] = {
+        "title": row.title,
+        "kind": row.kind,
+        "status": row.status,
+        "location": row.location,
+        "summary": row.summary,
+        "notes": row.notes,
+        "source": row.source,
+        "start_date": when.start,
+        "end_date": when.end,
+        "precision": when.precision,
+        "start_at": when.start_at,
+        "end_at": when.end_at,
+        "tz": when.tz,
+        "sort_time": sort_time(when),
+        "span_class": span_class(when.start, when.end),
+    }
+    if event_id is not None:
+        values["id"] = event_id
+    return values
