@@ -206,22 +206,14 @@ class RawRow:
     problem: str | None = None
 
 
-def read_rows(handle: IO[str]) -> Iterator[RawRow]:
-    """Each record with its line number; cells restored from their neutralised form.
+def read_records(handle: IO[str]) -> Iterator[tuple[int, list[str]]]:
+    """(line where the record starts, its cells) for every record, the header included.
 
-    `handle` should be opened with newline="" and encoding "utf-8-sig" (a BOM is dropped).
+    `handle` should be opened with newline="" so quoted line breaks survive.
     A malformed file (an unclosed quote, say) raises ValueError naming the line.
     """
     reader = csv.reader(handle, strict=True)
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise HeaderError("the file is empty (expected a header row)") from None
-    except csv.Error as exc:
-        raise HeaderError(f"line 1: {exc}") from None
-    header = [name.strip().lstrip("\ufeff").lower() for name in header]
-    _check_header(header)
-    line = reader.line_num + 1
+    line = 1
     while True:
         start = line
         try:
@@ -231,6 +223,24 @@ def read_rows(handle: IO[str]) -> Iterator[RawRow]:
         except csv.Error as exc:
             raise ValueError(f"line {start}: {exc}") from None
         line = reader.line_num + 1
+        yield start, record
+
+
+def read_rows(handle: IO[str]) -> Iterator[RawRow]:
+    """Each timeline record with its line number; cells restored from their neutralised form.
+
+    `handle` should be opened with newline="" and encoding "utf-8-sig" (a BOM is dropped).
+    """
+    records = read_records(handle)
+    try:
+        _, header = next(records)
+    except StopIteration:
+        raise HeaderError("the file is empty (expected a header row)") from None
+    except ValueError as exc:
+        raise HeaderError(str(exc)) from None
+    header = [name.strip().lstrip("\ufeff").lower() for name in header]
+    _check_header(header)
+    for start, record in records:
         if not any(cell.strip() for cell in record):
             continue
         problem = None
