@@ -67,6 +67,10 @@ def _say(message: str) -> None:
     click.echo(message, err=True)
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _created(names: list[str]) -> None:
     for name in names:
         _say(
@@ -656,23 +660,39 @@ def import_() -> None:
 @import_.command("csv")
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Check every row and report; write nothing.")
+@click.option(
+    "--column",
+    "column_specs",
+    multiple=True,
+    metavar="FIELD=TEMPLATE",
+    help="Fill a timeline column from the file's own: --column 'title={name} in {country}' "
+    "--column kind=trip (braces name the file's columns).",
+)
 @pass_state
-def import_csv(state: State, /, path: Path, dry_run: bool) -> None:
-    """Import a timeline CSV (as exported). Any bad row: each is reported and nothing is written."""
+def import_csv(state: State, /, path: Path, dry_run: bool, column_specs: tuple[str, ...]) -> None:
+    """Import a timeline CSV (as exported, or any layout with --column).
+
+    Any bad row: each is reported with its line and nothing is written.
+    """
+    from tracker.exporting.csv import column_templates
     from tracker.services import ImportRejected
 
     try:
-        report = state.services.transfer.import_csv(path, dry_run=dry_run)
+        columns = column_templates(column_specs)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    try:
+        report = state.services.transfer.import_csv(path, dry_run=dry_run, columns=columns)
     except ImportRejected as exc:
         for problem in exc.problems:
             _say(f"{path}: {problem}")
         raise
     verb = "would add" if dry_run else "added"
-    parts = [f"{verb} {report.added} events"]
+    parts = [f"{verb} {_count(report.added, 'event')}"]
     if report.follow_ups:
-        parts.append(f"{report.follow_ups} follow-ups")
+        parts.append(_count(report.follow_ups, "follow-up"))
     if report.created_stakeholders:
-        parts.append(f"{len(report.created_stakeholders)} new stakeholders")
+        parts.append(_count(len(report.created_stakeholders), "new stakeholder"))
     if report.skipped:
         parts.append(f"skipped {report.skipped} already present")
     click.echo(", ".join(parts) + f" from {report.rows} rows")

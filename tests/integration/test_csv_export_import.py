@@ -197,3 +197,42 @@ def test_cli_export_and_import(cli, tmp_path: Path, cli_env: Path, monkeypatch) 
     assert json.loads(cli("event", "list", "--format", "json").out)[0]["title"] == (
         "US-ASEAN Special Summit"
     )
+
+
+TRAVELS_COLUMNS = [
+    "--column", "kind=trip",
+    "--column", "title={name}: trip to {country}",
+    "--column", "start={start_date}",
+    "--column", "end={end_date}",
+    "--column", "location={locale}, {country}",
+    "--column", "participants={name}",
+    "--column", "notes={remarks}",
+    "--column", "tags={role}",
+]  # fmt: skip
+
+
+def test_import_another_layout_with_column_templates(cli, tmp_path: Path) -> None:
+    """Real State Department travel records, mapped onto the timeline by templates."""
+    travels = FIXTURES / "state-dept-travels-excerpt.csv"
+    result = cli("import", "csv", str(travels), *TRAVELS_COLUMNS)
+    assert result.code == 0, result.err
+    assert result.out.startswith("added 8 events")
+    data = json.loads(cli("event", "list", "--with", "Joseph R. Biden", "--format", "json").out)
+    first = data[0]
+    assert first["title"] == "Joseph R. Biden: trip to United Kingdom"
+    assert first["when"]["label"] == "June 9–13, 2021"
+    assert first["location"] == "London, Cornwall, United Kingdom"
+    assert "G7" in first["notes"] and first["tags"] == ["president"]
+    vatican = next(e for e in data if e["title"].endswith("Vatican City"))
+    assert vatican["location"] == "Vatican City"  # no dangling ", " for the empty locale
+    assert vatican["when"]["label"] == "October 29, 2021"
+
+
+def test_column_templates_must_name_real_columns(cli) -> None:
+    travels = FIXTURES / "state-dept-travels-excerpt.csv"
+    plain = cli("import", "csv", str(travels))
+    assert plain.code == 2 and "--column FIELD=TEMPLATE" in plain.err
+    typo = cli("import", "csv", str(travels), *TRAVELS_COLUMNS, "--column", "summary={remark}")
+    assert typo.code == 2 and "no column 'remark'" in typo.err
+    unknown = cli("import", "csv", str(travels), "--column", "colour=red")
+    assert unknown.code == 2 and "'colour' is not a timeline column" in unknown.err

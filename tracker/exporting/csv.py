@@ -226,10 +226,36 @@ def read_records(handle: IO[str]) -> Iterator[tuple[int, list[str]]]:
         yield start, record
 
 
-def read_rows(handle: IO[str]) -> Iterator[RawRow]:
+_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+
+
+def column_templates(pairs: Iterable[str]) -> dict[str, str]:
+    """`FIELD=TEMPLATE` options as a mapping; TEMPLATE may name the file's columns in braces."""
+    columns: dict[str, str] = {}
+    for pair in pairs:
+        field, sep, template = pair.partition("=")
+        field = field.strip().lower()
+        if not sep or not field:
+            raise ValueError(f"--column {pair!r} is not FIELD=TEMPLATE, e.g. title={{name}}")
+        if field not in COLUMNS:
+            raise ValueError(f"--column {field!r} is not a timeline column ({', '.join(COLUMNS)})")
+        columns[field] = template
+    return columns
+
+
+def _fill(template: str, cells: dict[str, str]) -> str:
+    """The template with the row's cells put in; separators left dangling by an empty cell
+    ("{locale}, {country}" with no locale) are dropped from the ends."""
+    filled = _PLACEHOLDER.sub(lambda m: cells.get(m[1].strip().lower(), ""), template)
+    return filled.strip(" ,;") if _PLACEHOLDER.search(template) else filled.strip()
+
+
+def read_rows(handle: IO[str], columns: dict[str, str] | None = None) -> Iterator[RawRow]:
     """Each timeline record with its line number; cells restored from their neutralised form.
 
     `handle` should be opened with newline="" and encoding "utf-8-sig" (a BOM is dropped).
+    `columns` fills timeline columns from another layout: {"title": "{name} in {country}",
+    "kind": "trip"} — braces name the file's own columns, anything else is taken as written.
     """
     records = read_records(handle)
     try:
@@ -239,7 +265,15 @@ def read_rows(handle: IO[str]) -> Iterator[RawRow]:
     except ValueError as exc:
         raise HeaderError(str(exc)) from None
     header = [name.strip().lstrip("\ufeff").lower() for name in header]
-    _check_header(header)
+    columns = columns or {}
+    for field, template in columns.items():
+        for name in _PLACEHOLDER.findall(template):
+            if name.strip().lower() not in header:
+                raise HeaderError(
+                    f"--column {field}={template}: the file has no column {name.strip()!r} "
+                    f"(it has: {', '.join(header)})"
+                )
+    _check_header(header, filled=columns)
     for start, record in records:
         if not any(cell.strip() for cell in record):
             continue
@@ -248,15 +282,22 @@ def read_rows(handle: IO[str]) -> Iterator[RawRow]:
             problem = f"{len(record)} cells but the header has {len(header)} columns"
         cells = [restore(c) if c.startswith("'") else c for c in record]
         cells += [""] * (len(header) - len(record))
-        yield RawRow(start, dict(zip(header, cells, strict=False)), problem)
+        row = dict(zip(header, cells, strict=False))
+        if columns:
+            row = {**row, **{field: _fill(t, row) for field, t in columns.items()}}
+        yield RawRow(start, row, problem)
 
 
-def _check_header(header: Sequence[str]) -> None:
-    missing = [column for column in REQUIRED if column not in header]
-    if "start" not in header and "when" not in header:
+def _check_header(header: Sequence[str], filled: Iterable[str] = ()) -> None:
+    present = {*header, *filled}
+    missing = [column for column in REQUIRED if column not in present]
+    if "start" not in present and "when" not in present:
         missing.append("start or when")
     if missing:
-        raise HeaderError(f"the header lacks {', '.join(missing)} (columns: {', '.join(COLUMNS)})")
+        raise HeaderError(
+            f"the header lacks {', '.join(missing)} (columns: {', '.join(COLUMNS)}); "
+            "fill them from other columns with --column FIELD=TEMPLATE"
+        )
     seen = set()
     for name in header:
         if name and name in seen:

@@ -166,6 +166,16 @@ def stored_lower(session: Session) -> Any:
     return str.lower
 
 
+_Sameness = tuple[Any, ...]
+
+
+def _same(lower_title: str, row: _Row) -> _Sameness:
+    """A row is already present when an event has its title, dates, place and texts: two
+    different engagements on the same days under one title (two meetings in Glasgow) are not
+    the same row, but importing a file twice adds nothing."""
+    return (lower_title, row.when.start, row.when.end, row.location, row.summary, row.notes)
+
+
 class BulkImport:
     """One import's decisions and writes (see the module docstring)."""
 
@@ -193,7 +203,7 @@ class BulkImport:
         )
         accepted: list[_Accepted] = []
         for row in rows:
-            if (row.title.lower(), row.when.start, row.when.end) in present:
+            if _same(row.title.lower(), row) in present:
                 self.report.skipped += 1
                 continue
             try:
@@ -201,7 +211,7 @@ class BulkImport:
             except UserError as exc:
                 self.problems.append(RowProblem(row.line, exc.message))
                 continue
-            present.add((lower(row.title), row.when.start, row.when.end))
+            present.add(_same(lower(row.title), row))
             self.report.added += 1
             self.report.follow_ups += len(row.follow_ups)
         if self.problems:
@@ -210,15 +220,20 @@ class BulkImport:
         self._insert_events(accepted)
         self._insert_children(accepted)
 
-    def _present(self, rows: Sequence[_Row]) -> set[tuple[str, dt.date, dt.date]]:
-        """(lower(title), start, end) of stored events on the rows' start days."""
+    def _present(self, rows: Sequence[_Row]) -> set[_Sameness]:
+        """What identifies the stored events on the rows' start days as already imported."""
         days = sorted({row.when.start for row in rows})
-        present: set[tuple[str, dt.date, dt.date]] = set()
+        present: set[_Sameness] = set()
         for start in range(0, len(days), CHUNK):
-            query = select(func.lower(_E.c.title), _E.c.start_date, _E.c.end_date).where(
-                _E.c.start_date.in_(days[start : start + CHUNK])
-            )
-            present.update((t, s, e) for t, s, e in self.session.execute(query))
+            query = select(
+                func.lower(_E.c.title),
+                _E.c.start_date,
+                _E.c.end_date,
+                _E.c.location,
+                _E.c.summary,
+                _E.c.notes,
+            ).where(_E.c.start_date.in_(days[start : start + CHUNK]))
+            present.update(tuple(found) for found in self.session.execute(query))
         return present
 
     def _decide(self, row: _Row) -> _Accepted:

@@ -174,11 +174,15 @@ class TransferService:
             return rows.write_csv(out, excel=excel)
         return timeline_csv.write_rows(rows, out, excel=excel)
 
-    def import_csv(self, path: Path, *, dry_run: bool = False) -> ImportReport:
-        """Validate every row, then add them all in one transaction (or nothing at all)."""
+    def import_csv(
+        self, path: Path, *, dry_run: bool = False, columns: dict[str, str] | None = None
+    ) -> ImportReport:
+        """Validate every row, then add them all in one transaction (or nothing at all).
+
+        `columns` fills timeline columns from a file of another layout (see read_rows)."""
         self._dates: dict[tuple[Any, ...], When] = {}  # one import's date readings, reused
         self._dues: dict[str, tuple[dt.date, dt.date, Precision]] = {}
-        parsed, problems = self._read(path)
+        parsed, problems = self._read(path, columns)
         report = ImportReport(rows=len(parsed), dry_run=dry_run)
         try:
             with self.ctx.write() as session:
@@ -203,12 +207,14 @@ class TransferService:
 
     # -- reading -------------------------------------------------------------------------
 
-    def _read(self, path: Path) -> tuple[list[_Row], list[RowProblem]]:
+    def _read(
+        self, path: Path, columns: dict[str, str] | None = None
+    ) -> tuple[list[_Row], list[RowProblem]]:
         parsed: list[_Row] = []
         problems: list[RowProblem] = []
         try:
             with path.expanduser().open(encoding="utf-8-sig", newline="") as handle:
-                for raw in timeline_csv.read_rows(handle):
+                for raw in timeline_csv.read_rows(handle, columns):
                     if raw.problem:
                         problems.append(RowProblem(raw.line, raw.problem))
                         continue
