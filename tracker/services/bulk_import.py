@@ -11,10 +11,12 @@ Core executemany: events, tags, stakeholders, participations, follow-ups.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import json
 import re
 import string
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
@@ -39,6 +41,7 @@ if TYPE_CHECKING:
     from tracker.services.transfer import ImportReport, RowProblem, _Row
 
 CHUNK = 500  # values per IN (...) lookup
+BULK_INDEX_FROM = 500  # from this many new events, their text is indexed in one go
 _ID = re.compile(r"^#(\d+)$")
 _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 
@@ -75,6 +78,7 @@ class _Resolver:
     _matches: dict[str, list[_Person]] = field(default_factory=dict)
     _by_id: dict[int, _Person] = field(default_factory=dict)
     _pending: list[_Person] = field(default_factory=list)
+    _answers: dict[str, _Person] = field(default_factory=dict)
 
     def preload(self, texts: Iterable[str]) -> None:
         keys: set[str] = set()
@@ -114,6 +118,17 @@ class _Resolver:
         ]
 
     def resolve(self, text: str) -> _Person:
+        """As `resolve_stakeholder(..., create=True)`: a name's answer never changes within
+        an import once given (the one it creates is what it finds next), so it is kept."""
+        known = self._answers.get(text)
+        if known is not None:
+            return known
+        person = self._resolve(text)
+        if not _ID.match(text.strip()):
+            self._answers[text] = person
+        return person
+
+    def _resolve(self, text: str) -> _Person:
         match = _ID.match(text.strip())
         if match:  # `#12`: the stakeholder with that id, as it stands at this row
             self.flush()
@@ -217,8 +232,40 @@ class BulkImport:
         if self.problems:
             return
         self.people.flush()
-        self._insert_events(accepted)
+        with self._search_index_after(accepted):
+            self._insert_events(accepted)
         self._insert_children(accepted)
+
+    @contextlib.contextmanager
+    def _search_index_after(self, accepted: list[_Accepted]) -> Iterator[None]:
+        """Index many new events' text in one statement after they are in (SQLite).
+
+        The FTS5 insert trigger would index them one by one, writing its pending data out
+        at every statement. It is set aside for the load, inside this transaction (a failed
+        import rolls its absence back too), then re-created from its own stored SQL.
+        """
+        connection = self.session.connection()
+        if connection.dialect.name != "sqlite" or len(accepted) < BULK_INDEX_FROM:
+            yield
+            return
+        found = connection.exec_driver_sql(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'events_fts_insert'"
+        ).scalar()
+        if found is None:
+            yield
+            return
+        columns = [row[1] for row in connection.exec_driver_sql("PRAGMA table_info(events_fts)")]
+        connection.exec_driver_sql("DROP TRIGGER events_fts_insert")
+        yield
+        listed = ", ".join(columns)
+        ids = sorted(item.event_id for item in accepted if item.event_id is not None)
+        for start in range(0, len(ids), 50_000):
+            connection.exec_driver_sql(
+                f"INSERT INTO events_fts(rowid, {listed}) SELECT id, {listed} FROM events "
+                "WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
+                (json.dumps(ids[start : start + 50_000]),),
+            )
+        connection.exec_driver_sql(found)
 
     def _present(self, rows: Sequence[_Row]) -> set[_Sameness]:
         """What identifies the stored events on the rows' start days as already imported."""
@@ -238,10 +285,12 @@ class BulkImport:
 
     def _decide(self, row: _Row) -> _Accepted:
         people: list[tuple[_Person, Role, Attendance]] = []
+        seen: set[int] = set()
         for name, role, attendance in row.participants:
             person = self.people.resolve(name)
-            if any(other is person for other, _, _ in people):
+            if id(person) in seen:
                 raise UserError(f"{person.name} is listed twice among the participants")
+            seen.add(id(person))
             people.append((person, role, attendance))
         owners: list[_Person | None] = []
         due: list[tuple[dt.date, dt.date, Any] | None] = []
@@ -289,7 +338,8 @@ class BulkImport:
                 item.event_id = largest + offset
                 taken.add(largest + offset)
             keeps_ids = True
-        rows = [_event_values(item.row, item.event_id if keeps_ids else None) for item in run]
+        now = dt.datetime.now(dt.UTC)
+        rows = [_event_values(item.row, item.event_id if keeps_ids else None, now) for item in run]
         if keeps_ids:
             rows.sort(key=lambda values: int(values["id"]))
             self.session.execute(insert(_E).returning(_E.c.id), rows).all()
@@ -337,7 +387,7 @@ class BulkImport:
                 self.session.execute(insert(table), rows)
 
 
-def _event_values(row: _Row, event_id: int | None) -> dict[str, Any]:
+def _event_values(row: _Row, event_id: int | None, now: dt.datetime) -> dict[str, Any]:
     when: When = row.when
     values: dict[str, Any] = {
         "title": row.title,
@@ -355,6 +405,8 @@ def _event_values(row: _Row, event_id: int | None) -> dict[str, Any]:
         "tz": when.tz,
         "sort_time": sort_time(when),
         "span_class": span_class(when.start, when.end),
+        "created_at": now,
+        "updated_at": now,
     }
     if event_id is not None:
         values["id"] = event_id

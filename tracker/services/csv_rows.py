@@ -42,6 +42,7 @@ from tracker.services.views import ROLE_ORDER, WhenCache
 from tracker.storage.models import Event, EventTag, FollowUp, Participation, Stakeholder
 
 BATCH = 2000  # events per round of participant / tag / follow-up queries
+MMAP_BYTES = 2**32  # the export maps up to 4 GiB of the database file (address space)
 _OPEN = FollowUpStatus.OPEN.value
 _PRECISIONS = {precision.value: precision for precision in Precision}
 
@@ -285,6 +286,12 @@ def write_sqlite_csv(ctx: Context, session: Session, flt: EventFilter, out: Text
     """
     statement = _chunk_statement(session, flt)
     connection = session.connection()
+    raw = connection.connection.driver_connection
+    assert raw is not None
+    # An export reads every page of the file in random order: mapping the file into memory
+    # saves a copy per page read (about a third of SQLite's time here). Only for this
+    # connection and this export: the TUI's resident memory stays small.
+    raw.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
     batches: queue.Queue[list[Any] | BaseException | None] = queue.Queue(3)
     stop = threading.Event()
 
@@ -331,6 +338,7 @@ def write_sqlite_csv(ctx: Context, session: Session, flt: EventFilter, out: Text
             with contextlib.suppress(queue.Empty):
                 batches.get(timeout=0.05)
         reader.join()
+        raw.execute("PRAGMA mmap_size = 0")
     return count
 
 

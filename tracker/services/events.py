@@ -27,15 +27,26 @@ from tracker.domain import (
 from tracker.errors import NotFound, UserError
 from tracker.services.context import Context
 from tracker.services.names import name_key, resolve_stakeholder
-from tracker.services.queries import TIMELINE_ORDER, count_events, event_conditions
+from tracker.services.queries import (
+    TIMELINE_ORDER,
+    count_events,
+    event_conditions,
+    stakeholder_ids,
+)
 from tracker.services.tags import clean_tags
 from tracker.services.timeline import (
+    Days,
+    Matches,
     ReadCache,
     TimelineKey,
+    TimelineOrder,
     Window,
     data_version,
+    gather_matches,
     read_page,
     read_window,
+    rows_by_id,
+    window_of,
 )
 from tracker.services.views import EVENT_COLUMNS, WhenCache, event_views, load_event_views
 from tracker.storage.models import Event, EventTag, FollowUp, Participation
@@ -88,6 +99,7 @@ class EventService:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self._cache = ReadCache()
+        self._gathered = ReadCache(size=5)  # the timeline's order and recent filters' matches
 
     # -- reading -------------------------------------------------------------------------
 
@@ -123,6 +135,12 @@ class EventService:
         continues from its last row's key instead of counting off `offset` rows again.
         """
         with self.ctx.read() as session:
+            matches = self._matches(session, flt)
+            if matches is not None:
+                offset = max(0, min(offset, max(len(matches) - 1, 0)))
+                rows = rows_by_id(session, matches.ids(offset, offset + limit))
+                views = load_event_views(self.ctx, session, rows)
+                return Page(tuple(views), offset, len(matches))
             total = self._count(session, flt)
             offset = max(0, min(offset, max(total - 1, 0)))
             version = data_version(self.ctx, session)
@@ -133,6 +151,9 @@ class EventService:
     def position_of_date(self, flt: EventFilter, day: dt.date) -> int:
         """How many filtered events start before `day`: the row to show for that date."""
         with self.ctx.read() as session:
+            matches = self._matches(session, flt)
+            if matches is not None:
+                return matches.index(day) or 0
             version = data_version(self.ctx, session)
             key = None if version is None else ("position", version, flt, day)
             position = self._cache.get(key, lambda: self._position(session, flt, day))
@@ -157,15 +178,48 @@ class EventService:
         first, jump with a date. A key that the filter excludes still marks the place.
         """
         with self.ctx.read() as session:
+            matches = self._matches(session, flt)
+            if matches is not None:
+                found = window_of(self.ctx, session, matches, anchor, before, after)
+                if found is not None:
+                    return found
             return read_window(self.ctx, session, flt, anchor, before=before, after=after)
 
     def _count(self, session: Session, flt: EventFilter) -> int:
+        matches = self._matches(session, flt)
+        if matches is not None:
+            return len(matches)
         version = data_version(self.ctx, session)
         key = None if version is None else ("count", version, flt)
         return self._cache.get(key, lambda: count_events(session, flt))
 
+    def _matches(self, session: Session, flt: EventFilter) -> Matches | None:
+        """A selective filter's matches, gathered once per filter and data version."""
+        if flt.is_empty():
+            return None
+        version = data_version(self.ctx, session)
+        if version is None:
+            return None
+        return self._gathered.get(
+            ("matches", version, flt),
+            lambda: gather_matches(
+                session,
+                flt,
+                stakeholder_ids(session, flt),
+                lambda: self._gathered.get(
+                    ("order", version), lambda: TimelineOrder.build(session, self._days(session))
+                ),
+            ),
+        )
+
+    def _days(self, session: Session) -> Days:
+        version = data_version(self.ctx, session)
+        key = None if version is None else ("days", version)
+        return self._cache.get(key, lambda: Days.build(session))
+
     def _position(self, session: Session, flt: EventFilter, day: dt.date) -> int:
-        """Counts the shorter side of `day` (on the timeline index a count walks entries)."""
+        """Counts the shorter side of `day` (a count walks index entries); for the whole
+        timeline, a day far from both ends is looked up in `Days` instead."""
         first, last = session.execute(
             select(func.min(Event.start_date), func.max(Event.start_date))
         ).one()
@@ -173,6 +227,9 @@ class EventService:
             return 0
         if day > last:
             return self._count(session, flt)
+        near_an_end = min(day - first, last - day) <= (last - first) / 20
+        if flt.is_empty() and not near_an_end:
+            return self._days(session).first_on_or_after(day)
         if (day - first) > (last - day):
             return self._count(session, flt) - count_events(session, flt, Event.start_date >= day)
         return count_events(session, flt, Event.start_date < day)

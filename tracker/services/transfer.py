@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -313,12 +314,17 @@ class TransferService:
                 _offset_text(start_at.utcoffset()),
             )
             # The label keeps the zone as the user wrote it. One that spells out this very
-            # offset reads back as `by_offset` (labels read back as what they describe), so
-            # only the others need reading.
+            # offset reads back as `by_offset` (labels read back as what they describe), and
+            # one without an offset is read in the local zone: it can only come back to this
+            # instant if the local zone has this offset at that wall time. Only the rest
+            # need reading.
             if written and written != by_offset.label:
-                when = self.ctx.parse_when(written)
-                if when.start_at == start_at and when.end_at == end_at:
-                    return when
+                wall = start_at.replace(tzinfo=None)
+                local = self.ctx.settings.local_tz.utcoffset(wall)
+                if _OFFSET_AT_END.search(written) or local == start_at.utcoffset():
+                    when = self.ctx.parse_when(written)
+                    if when.start_at == start_at and when.end_at == end_at:
+                        return when
             return by_offset
         key = (start, end, precision)
         cached: When | None = getattr(self, "_dates", {}).get(key)
@@ -345,6 +351,10 @@ class TransferService:
                 "COALESCE((SELECT MAX(id) FROM events), 1))"
             )
         )
+
+
+# A time's zone as `dates` reads it at the end of a `when` text (z, utc, gmt or an offset).
+_OFFSET_AT_END = re.compile(r"(?:z|utc|gmt|[+-]\d{1,2}(?::?\d{2}(?::\d{2})?)?)\.?\s*$", re.I)
 
 
 def _offset_text(offset: dt.timedelta | None) -> str:
