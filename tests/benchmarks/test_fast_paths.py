@@ -179,3 +179,17 @@ def _rows(path: Path) -> list[dict[str, str]]:
 
 def _ascii_lower(text: str) -> str:
     return "".join(c.lower() if c.isascii() else c for c in text)
+
+
+def test_names_come_sorted_as_before(services: Services) -> None:
+    from sqlalchemy import select
+
+    from tracker.storage.models import Stakeholder, StakeholderAlias
+
+    with services.ctx.read() as session:
+        names = session.execute(select(Stakeholder.name, Stakeholder.id)).all()
+        aliases = session.execute(
+            select(StakeholderAlias.alias, StakeholderAlias.stakeholder_id)
+        ).all()
+    expected = sorted([*names, *aliases], key=lambda item: item[0].casefold())
+    assert services.stakeholders.names() == [tuple(item) for item in expected]

@@ -220,15 +220,20 @@ class EventService:
     def _position(self, session: Session, flt: EventFilter, day: dt.date) -> int:
         """Counts the shorter side of `day` (a count walks index entries); for the whole
         timeline, a day far from both ends is looked up in `Days` instead."""
+        # Two subqueries: SQLite reads a lone min() or max() off the index, both at once
+        # only by scanning the table.
         first, last = session.execute(
-            select(func.min(Event.start_date), func.max(Event.start_date))
+            select(
+                select(func.min(Event.start_date)).scalar_subquery(),
+                select(func.max(Event.start_date)).scalar_subquery(),
+            )
         ).one()
         if first is None or day <= first:
             return 0
         if day > last:
             return self._count(session, flt)
-        near_an_end = min(day - first, last - day) <= (last - first) / 20
-        if flt.is_empty() and not near_an_end:
+        near_an_end = min(day - first, last - day) <= (last - first) / 4
+        if flt.is_empty() and not near_an_end and self.ctx.versions is not None:
             return self._days(session).first_on_or_after(day)
         if (day - first) > (last - day):
             return self._count(session, flt) - count_events(session, flt, Event.start_date >= day)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 import datetime as dt
+import json
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select, update
@@ -93,6 +94,14 @@ class StakeholderService:
     def names(self) -> builtins.list[tuple[str, int]]:
         """Every name and alias with its stakeholder id, for completion."""
         with self.ctx.read() as session:
+            if session.get_bind().dialect.name == "sqlite":
+                # Sorted by SQLite and read as one JSON value: at 100,000 stakeholders a
+                # Python sort and a row-by-row read hold up the TUI's other threads (a
+                # stored key is its name case-folded; SQLite orders text by code point).
+                listed = session.connection().exec_driver_sql(_NAMES_SQL).scalar()
+                return [
+                    (name, stakeholder_id) for name, stakeholder_id in json.loads(listed or "[]")
+                ]
             names = session.execute(select(Stakeholder.name, Stakeholder.id)).all()
             aliases = session.execute(
                 select(StakeholderAlias.alias, StakeholderAlias.stakeholder_id)
@@ -453,6 +462,14 @@ class StakeholderService:
 
 
 _MET = (Attendance.ATTENDED, Attendance.CONFIRMED, Attendance.UNKNOWN)
+_NAMES_SQL = """
+SELECT coalesce(json_group_array(json_array(name, id)), '[]') FROM (
+    SELECT name, id, name_key AS sort_key, 0 AS source, rowid AS seq FROM stakeholders
+    UNION ALL
+    SELECT alias, stakeholder_id, alias_key, 1, id FROM stakeholder_aliases
+    ORDER BY sort_key, source, seq
+)
+"""
 
 
 def _plural(n: int, word: str) -> str:

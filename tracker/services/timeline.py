@@ -183,15 +183,22 @@ class Days:
 
     @classmethod
     def build(cls, session: Session) -> Days:
+        # One row, one step: Python's sqlite3 gives the GIL back at every row it steps to,
+        # and with the TUI's other threads busy each row would wait its turn.
+        listed = (
+            session.connection()
+            .exec_driver_sql(
+                "SELECT group_concat(day || ':' || n) FROM (SELECT start_date AS day, count(*) AS n"
+                " FROM events GROUP BY start_date ORDER BY start_date)"
+            )
+            .scalar()
+        )
         days, firsts, position = [], [], 0
-        for start, count in session.execute(
-            select(Event.start_date, func.count())
-            .group_by(Event.start_date)
-            .order_by(Event.start_date)
-        ):
-            days.append(start.toordinal())
+        for item in listed.split(",") if listed else ():
+            day, count = item.split(":")
+            days.append(dt.date.fromisoformat(day).toordinal())
             firsts.append(position)
-            position += count
+            position += int(count)
         return cls(days, firsts, position)
 
     def first_on_or_after(self, day: dt.date) -> int:
