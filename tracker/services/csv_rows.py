@@ -187,28 +187,41 @@ def _tags_cell(event_id: Any = _E.id, outer: Any = Event.__table__) -> Any:
 def _aggregated_records(
     session: Session, batch: Sequence[Any], spans: _Spans
 ) -> Iterator[list[str]]:
+    """Rows whose participants (14) and tags (15) cells SQLite already aggregated."""
     follow_ups, open_counts = _follow_ups(session, [row[0] for row in batch], spans)
     for row in batch:
-        event_id = row[0]
-        first, last, label, precision_text = spans.cells(row[1:7])
-        yield [
-            str(event_id),
-            first,
-            last,
-            label,
-            precision_text,
-            row[7],
-            row[8],
-            row[9],
-            row[10],
-            row[14] or "",
-            str(open_counts.get(event_id, 0)),
-            follow_ups.get(event_id, ""),
-            row[11],
-            row[15] or "",
-            row[12],
-            row[13],
-        ]
+        yield _record(row, spans, row[14] or "", row[15] or "", follow_ups, open_counts)
+
+
+def _record(
+    row: Any,
+    spans: _Spans,
+    people: str,
+    tags: str,
+    follow_ups: dict[int, str],
+    open_counts: dict[int, int],
+) -> list[str]:
+    """One CSV record in COLUMNS order from an event row and its child cells."""
+    event_id = row[0]
+    first, last, label, precision_text = spans.cells(row[1:7])
+    return [
+        str(event_id),
+        first,
+        last,
+        label,
+        precision_text,
+        row[7],
+        row[8],
+        row[9],
+        row[10],
+        people,
+        str(open_counts.get(event_id, 0)),
+        follow_ups.get(event_id, ""),
+        row[11],
+        tags,
+        row[12],
+        row[13],
+    ]
 
 
 # -- SQLite, writing a file: the database works while Python writes -----------------------
@@ -395,25 +408,9 @@ def _records(session: Session, batch: Sequence[Any], spans: _Spans) -> Iterator[
     follow_ups, open_counts = _follow_ups(session, ids, spans)
     for row in batch:
         event_id = row[0]
-        first, last, label, precision_text = spans.cells(row[1:7])
-        yield [
-            str(event_id),
-            first,
-            last,
-            label,
-            precision_text,
-            row[7],
-            row[8],
-            row[9],
-            row[10],
-            people.get(event_id, ""),
-            str(open_counts.get(event_id, 0)),
-            follow_ups.get(event_id, ""),
-            row[11],
-            tags.get(event_id, ""),
-            row[12],
-            row[13],
-        ]
+        yield _record(
+            row, spans, people.get(event_id, ""), tags.get(event_id, ""), follow_ups, open_counts
+        )
 
 
 class _Names:
