@@ -475,23 +475,6 @@ def _follow_ups(
     ).where(_F.c.event_id.in_(ids))
     rows = sorted(session.execute(query).all(), key=lambda row: row[0])
     owners = spans.names.need({row[8] for row in rows if row[8] is not None})
-    items: dict[int, list[timeline_csv.FollowUpCell]] = defaultdict(list)
-    open_counts: dict[int, int] = defaultdict(int)
-    for row in rows:
-        _, event_id, text, status, done_on, due_start, due_end, due_precision, owner_id = row
-        due = None
-        if due_start is not None and due_end is not None and due_precision is not None:
-            due = spans.due(due_start, due_end, due_precision)
-        if status == _OPEN:
-            open_counts[event_id] += 1
-        items[event_id].append(
-            timeline_csv.FollowUpCell(
-                text=text,
-                status=status,
-                done_on=_date(done_on).isoformat() if done_on else None,
-                due=due,
-                owner=owners[owner_id][0] if owner_id is not None else None,
-            )
-        )
-    cells = {event_id: timeline_csv.format_follow_ups(listed) for event_id, listed in items.items()}
-    return cells, open_counts
+    return _format_follow_ups(
+        [(*row[1:8], owners[row[8]][0] if row[8] is not None else None) for row in rows], spans
+    )
