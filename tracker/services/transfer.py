@@ -222,7 +222,7 @@ class TransferService:
                     try:
                         parsed.append(self._parse(raw))
                     except (UserError, ValueError) as exc:
-                        reason = exc.message if isinstance(exc, UserError) else str(exc)
+                        reason = str(exc)
                         problems.append(RowProblem(raw.line, reason))
         except FileNotFoundError:
             raise UserError(f"no such file: {path}") from None

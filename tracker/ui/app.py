@@ -10,7 +10,6 @@ from textual.screen import ModalScreen
 
 from tracker.clock import Clock
 from tracker.domain import Deleted
-from tracker.errors import UserError
 from tracker.services import Services
 from tracker.settings import Settings
 from tracker.ui import keys
@@ -138,7 +137,7 @@ class TrackerApp(App[None]):
             else:
                 self.services.followups.restore(deleted)
         except Exception as exc:
-            message = exc.message if isinstance(exc, UserError) else str(exc)
+            message = str(exc)  # a UserError is already one line
             self.post_message(RestoreFailed(deleted, message))
             return
         self.post_message(Restored(deleted, event_id, day))

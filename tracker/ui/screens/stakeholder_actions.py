@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual import work
 
 from tracker.domain import StakeholderDraft, StakeholderView
-from tracker.errors import Conflict, UserError
+from tracker.errors import Conflict
 from tracker.ui.messages import ActionFailed, DeleteRefused, ItemRemoved
 from tracker.ui.screens.base import TrackerScreen
 from tracker.ui.screens.confirm import ConfirmScreen
@@ -29,7 +29,7 @@ def _delete(screen: TrackerScreen, stakeholder: StakeholderView, force: bool) ->
         screen.post_message(DeleteRefused(stakeholder, exc.message))
         return
     except Exception as exc:
-        message = exc.message if isinstance(exc, UserError) else str(exc)
+        message = str(exc)  # a UserError is already one line
         screen.post_message(ActionFailed(f"could not delete: {message}"))
         return
     screen.post_message(ItemRemoved(deleted))

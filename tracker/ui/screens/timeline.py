@@ -12,7 +12,6 @@ from textual.timer import Timer
 from textual.widgets import Footer
 
 from tracker.domain import EventDraft, EventFilter, EventView, FollowUpDraft
-from tracker.errors import UserError
 from tracker.ui import keys
 from tracker.ui.formatting import count, default_export_name, position
 from tracker.ui.messages import (
@@ -257,7 +256,7 @@ class TimelineScreen(TrackerScreen):
         try:
             deleted = self.services.events.delete(event_id)
         except Exception as exc:
-            message = exc.message if isinstance(exc, UserError) else str(exc)
+            message = str(exc)  # a UserError is already one line
             self.post_message(ActionFailed(f"could not delete: {message}"))
             return
         self.post_message(ItemRemoved(deleted))

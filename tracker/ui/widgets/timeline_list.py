@@ -212,7 +212,7 @@ class TimelineList(ScrollView, can_focus=True):
         try:
             page = self._source.page(flt, chunk * CHUNK, CHUNK)
         except Exception as exc:
-            message = exc.message if isinstance(exc, UserError) else str(exc)
+            message = str(exc)  # a UserError is already one line
             self.post_message(TimelineFailed(generation, message))
             return
         rows = page.rows if page.offset == chunk * CHUNK else ()
