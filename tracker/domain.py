@@ -270,6 +270,39 @@ class Page:
     total: int
 
 
+@dataclass(frozen=True, slots=True, order=True)
+class TimelineKey:
+    """Where an event sits in timeline order: (start_date, sort_time, id), unique."""
+
+    start: dt.date
+    sort_time: int
+    id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """Consecutive rows of the filtered timeline, their keys, and whether more lie beyond."""
+
+    rows: tuple[EventView, ...]
+    keys: tuple[TimelineKey, ...]
+    more_before: bool
+    more_after: bool
+
+    def index_of(self, event_id: int) -> int | None:
+        for index, key in enumerate(self.keys):
+            if key.id == event_id:
+                return index
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a row sits in a filtered timeline (0-based) and how long that timeline is."""
+
+    position: int
+    total: int
+
+
 @dataclass(frozen=True, slots=True)
 class Deleted:
     """What a delete removed, kept so it can be undone; opaque to the UI but for `label`."""

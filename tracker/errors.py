@@ -24,3 +24,7 @@ class Ambiguous(UserError):
 
 class Conflict(UserError):
     pass
+
+
+class Cancelled(Exception):
+    """A long read was abandoned because its result was no longer wanted (not an error)."""

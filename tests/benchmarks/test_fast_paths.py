@@ -18,7 +18,15 @@ import pytest
 
 from benchmarks.generate import REFERENCE_DAY, generate
 from tracker.clock import FixedClock
-from tracker.domain import EventDraft, EventFilter, EventKind, EventStatus
+from tracker.domain import (
+    EventDraft,
+    EventFilter,
+    EventKind,
+    EventStatus,
+    EventView,
+    Location,
+)
+from tracker.errors import Cancelled
 from tracker.exporting import csv as timeline_csv
 from tracker.services import Services, open_services
 from tracker.services.timeline import MATCHES_CAP, TimelineKey
@@ -92,6 +100,17 @@ def test_counts_positions_pages_and_windows_match_the_whole_list(
             page = services.events.page(flt, offset, 10)
             assert page.total == len(whole)
             assert [e.id for e in page.rows] == whole[page.offset : page.offset + 10]
+        # Any row's key locates it; a key the filter does not keep locates its place.
+        for event in (everyone[0], everyone[len(everyone) // 2], everyone[-1], *listed[:2]):
+            key = services.events.window(EventFilter(), event.when.start, after=400).keys
+            key = next(k for k in key if k.id == event.id)
+            place = sum(1 for e in listed if e.id in _before(everyone, event.id))
+            assert services.events.locate(flt, key) == Location(place, len(whole)), (flt, event)
+        for offset in (0, len(whole) // 3, len(whole) + 5):
+            start, at = services.events.window_at(flt, offset, 10)
+            assert start == max(0, min(offset, len(whole) - 1))
+            assert [e.id for e in at.rows] == whole[start : start + 10]
+            assert (at.more_before, at.more_after) == (start > 0, start + 10 < len(whole))
         # Paging on by key, from the window's last row, reads the next rows.
         first = services.events.window(flt, None, after=10)
         if first.keys:
@@ -99,6 +118,22 @@ def test_counts_positions_pages_and_windows_match_the_whole_list(
             more = services.events.window(flt, TimelineKey(last.start, last.sort_time, last.id + 1))
             assert [e.id for e in first.rows + more.rows][:25] == whole[:25]
         assert everyone  # the data is there at all
+
+
+def _before(everyone: list[EventView], event_id: int) -> set[int]:
+    """The ids of the events before `event_id` in the whole timeline."""
+    ids = [e.id for e in everyone]
+    return set(ids[: ids.index(event_id)])
+
+
+def test_locating_can_be_abandoned(services: Services, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A small database counts too fast to be caught at the usual interval.
+    monkeypatch.setattr("tracker.storage.engine.INTERRUPT_STEPS", 10)
+    key = services.events.window(EventFilter(), REFERENCE_DAY, after=1).keys[0]
+    flt = EventFilter(search="a")
+    with pytest.raises(Cancelled):
+        services.events.locate(flt, key, stop=lambda: True)
+    assert services.events.locate(flt, key).total == services.events.count(flt)
 
 
 def test_views_by_any_path_are_the_same(services: Services) -> None:

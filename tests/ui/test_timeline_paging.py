@@ -1,96 +1,140 @@
-"""The timeline list pages rows in windows: a 100,000-event history never loads whole."""
+"""The timeline list reads windows by key around what is on screen, never the whole history.
+
+Runs on a generated SQLite file through the real event service; the service is wrapped only
+to note what the list asks of it.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
 
+import pytest
 from textual.app import App, ComposeResult
 
-from tests.ui.conftest import settle
-from tracker.domain import EventFilter, EventKind, EventStatus, EventView, Page, Precision, When
-from tracker.ui.widgets.timeline_list import CHUNK, MAX_CHUNKS, Anchor, TimelineList
+from benchmarks.generate import REFERENCE_DAY, generate
+from tests.ui.conftest import settings_for, settle
+from tracker.clock import FixedClock
+from tracker.domain import EventFilter, Location, TimelineKey, Window
+from tracker.services import Services, open_services
+from tracker.services.events import EventService
+from tracker.ui.widgets.timeline_list import CHUNK, MAX_ROWS, Anchor, TimelineList
 
-TOTAL = 100_000
-START = dt.date(1900, 1, 1)
-
-
-def event(index: int) -> EventView:
-    day = START + dt.timedelta(days=index // 3)
-    when = When(day, day, Precision.DAY, f"{day:%B} {day.day}, {day.year}")
-    return EventView(
-        id=index + 1,
-        title=f"Event {index + 1:,}",
-        kind=EventKind.MEETING,
-        when=when,
-        status=EventStatus.HELD,
-        location="",
-        summary="",
-        notes="",
-        source="",
-        tags=(),
-    )
+EVENTS = 4000
+MIDDLE = dt.date(2021, 7, 1)
 
 
-class FakeSource:
-    """Generates rows on demand and records what was asked of it."""
+@pytest.fixture(scope="module")
+def history(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("history") / "tracker.sqlite3"
+    generate(path, EVENTS, seed=5)
+    return path
 
-    def __init__(self) -> None:
-        self.calls: list[tuple[int, int]] = []
-        self.lock = threading.Lock()
 
-    def page(self, flt: EventFilter, offset: int, limit: int) -> Page:
-        with self.lock:
-            self.calls.append((offset, limit))
-        offset = max(0, min(offset, TOTAL - 1))
-        rows = tuple(event(i) for i in range(offset, min(offset + limit, TOTAL)))
-        return Page(rows, offset, TOTAL)
+@pytest.fixture
+def services(history: Path) -> Iterator[Services]:
+    services = open_services(settings_for(history), FixedClock.on(REFERENCE_DAY))
+    yield services
+    services.close()
 
-    def position_of_date(self, flt: EventFilter, day: dt.date) -> int:
-        return min(max((day - START).days * 3, 0), TOTAL)
+
+class Recording:
+    """The event service, noting how many rows each read asked for."""
+
+    def __init__(self, events: EventService) -> None:
+        self.events = events
+        self.asked: list[tuple[str, int]] = []
+        self._lock = threading.Lock()
+
+    def _note(self, what: str, rows: int) -> None:
+        with self._lock:
+            self.asked.append((what, rows))
+
+    def window(
+        self,
+        flt: EventFilter = EventFilter(),
+        anchor: TimelineKey | dt.date | None = None,
+        *,
+        before: int = 0,
+        after: int = 100,
+    ) -> Window:
+        self._note("window", before + after)
+        return self.events.window(flt, anchor, before=before, after=after)
+
+    def locate(
+        self, flt: EventFilter, key: TimelineKey, *, stop: Callable[[], bool] = lambda: False
+    ) -> Location:
+        self._note("locate", 0)
+        return self.events.locate(flt, key, stop=stop)
+
+    def window_at(self, flt: EventFilter, offset: int, limit: int) -> tuple[int, Window]:
+        self._note("window_at", limit)
+        return self.events.window_at(flt, offset, limit)
 
 
 class ListApp(App[None]):
-    def __init__(self, source: FakeSource, today: dt.date) -> None:
+    def __init__(self, source: Any, today: dt.date, flt: EventFilter) -> None:
         super().__init__()
         self.source = source
         self.today = today
+        self.flt = flt
 
     def compose(self) -> ComposeResult:
         yield TimelineList(self.source, self.today)
 
     def on_mount(self) -> None:
         timeline = self.query_one(TimelineList)
-        timeline.load(EventFilter(), Anchor(self.today))
+        timeline.load(self.flt, Anchor(self.today))
         timeline.focus()
 
 
-async def test_a_long_history_loads_only_windows_around_the_cursor() -> None:
-    source = FakeSource()
-    today = START + dt.timedelta(days=20_000)  # row 60,000
-    app = ListApp(source, today)
+def at(services: Services, flt: EventFilter, index: int) -> int:
+    """The id of the event at `index` of the filtered timeline, read by offset."""
+    return services.events.page(flt, index, 1).rows[0].id
+
+
+@pytest.mark.parametrize("flt", [EventFilter(), EventFilter(search="summit")], ids=repr)
+async def test_a_long_history_is_read_in_windows_around_the_view(
+    services: Services, flt: EventFilter
+) -> None:
+    source = Recording(services.events)
+    app = ListApp(source, MIDDLE, flt)
+    total = services.events.count(flt)
+    opens_at = services.events.position_of_date(flt, MIDDLE)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         timeline = app.query_one(TimelineList)
-        assert timeline.total == TOTAL
-        assert timeline.cursor == 60_000
-        assert timeline.current is not None and timeline.current.id == 60_001
-        assert all(limit <= 3 * CHUNK for _, limit in source.calls)
+        assert timeline.exact  # located in the background: the place and the count are known
+        assert (timeline.total, timeline.cursor) == (total, opens_at)
+        assert timeline.current is not None
+        assert timeline.current.id == at(services, flt, opens_at)
+        assert timeline.current.when.start >= MIDDLE
 
         await pilot.press("end")
         await settle(pilot)
-        assert timeline.cursor == TOTAL - 1
-        assert timeline.visible_rows()[-1].id == TOTAL
+        assert timeline.cursor == total - 1
+        assert timeline.visible_rows()[-1].id == at(services, flt, total - 1)
 
         await pilot.press("home")
         await settle(pilot)
-        assert timeline.cursor == 0 and timeline.visible_rows()[0].id == 1
+        assert timeline.cursor == 0
+        assert timeline.visible_rows()[0].id == at(services, flt, 0)
 
-        for _ in range(30):
+        for _ in range(12):
             await pilot.press("pagedown")
         await settle(pilot)
-        assert timeline.current is not None and timeline.current.id == timeline.cursor + 1
+        assert timeline.cursor > 12 * 10
+        assert timeline.current is not None
+        assert timeline.current.id == at(services, flt, timeline.cursor)
+        rows = timeline.visible_rows()
+        first = timeline.cursor - rows.index(timeline.current)
+        assert [row.id for row in rows] == [
+            row.id for row in services.events.page(flt, first, len(rows)).rows
+        ]
 
-        fetched = sum(limit for _, limit in source.calls)
-        assert fetched < 20 * CHUNK  # a few windows, never the whole history
-        assert len(timeline._chunks) <= MAX_CHUNKS
+        read = sum(rows for _, rows in source.asked)
+        assert read < 12 * CHUNK  # windows near the view, never the whole history
+        assert len(timeline._rows) <= MAX_ROWS

@@ -5,11 +5,11 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, and_, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from tracker.domain import (
@@ -19,10 +19,13 @@ from tracker.domain import (
     EventFilter,
     EventStatus,
     EventView,
+    Location,
     Page,
     ParticipantSpec,
     Precision,
+    TimelineKey,
     When,
+    Window,
 )
 from tracker.errors import NotFound, UserError
 from tracker.services.context import Context
@@ -38,17 +41,18 @@ from tracker.services.timeline import (
     Days,
     Matches,
     ReadCache,
-    TimelineKey,
     TimelineOrder,
-    Window,
     data_version,
     gather_matches,
+    key_of,
     read_page,
     read_window,
     rows_by_id,
+    stored_key,
     window_of,
 )
 from tracker.services.views import EVENT_COLUMNS, WhenCache, event_views, load_event_views
+from tracker.storage.engine import interruptible
 from tracker.storage.models import Event, EventTag, FollowUp, Participation
 
 MAX_TITLE = 500
@@ -146,7 +150,7 @@ class EventService:
             version = data_version(self.ctx, session)
             checkpoints = self._cache.checkpoints(None if version is None else (version, flt))
             rows = read_page(self.ctx, session, flt, offset, limit, checkpoints)
-            return Page(tuple(rows), offset, total)
+            return Page(tuple(load_event_views(self.ctx, session, rows)), offset, total)
 
     def position_of_date(self, flt: EventFilter, day: dt.date) -> int:
         """How many filtered events start before `day`: the row to show for that date."""
@@ -178,12 +182,89 @@ class EventService:
         first, jump with a date. A key that the filter excludes still marks the place.
         """
         with self.ctx.read() as session:
-            matches = self._matches(session, flt)
+            # Gathering a filter's matches can take a second (that is `locate`'s work);
+            # a window only uses them when they are already at hand.
+            matches = self._matches(session, flt, gather=False)
             if matches is not None:
                 found = window_of(self.ctx, session, matches, anchor, before, after)
                 if found is not None:
                     return found
             return read_window(self.ctx, session, flt, anchor, before=before, after=after)
+
+    def locate(
+        self, flt: EventFilter, key: TimelineKey, *, stop: Callable[[], bool] = lambda: False
+    ) -> Location:
+        """How many filtered events come before `key` (a row's key from a `Window`; the row
+        need not match), and how many there are. Exact, and cached until the data changes;
+        for a filter that keeps most of a million events it can take seconds, so a caller
+        that stops wanting the answer makes `stop()` true and gets Cancelled (SQLite)."""
+        with self.ctx.read() as session, interruptible(session, stop):
+            matches = self._matches(session, flt)
+            if matches is not None:
+                at = matches.index(key, lambda event_id: stored_key(session, event_id))
+                if at is not None:
+                    return Location(at, len(matches))
+            total = self._count(session, flt)
+            version = data_version(self.ctx, session)
+            cache_key = None if version is None else ("locate", version, flt, key)
+            position = self._cache.get(
+                cache_key, lambda: self._position_of_key(session, flt, key, total)
+            )
+            return Location(position, total)
+
+    def window_at(self, flt: EventFilter, offset: int, limit: int) -> tuple[int, Window]:
+        """`limit` rows from `offset` (clamped to the timeline) as a `Window`, for a jump to a
+        place known only by its number (a scrollbar drag). Counts the filter, like `page`."""
+        with self.ctx.read() as session:
+            matches = self._matches(session, flt)
+            if matches is not None:
+                total = len(matches)
+                offset = max(0, min(offset, max(total - 1, 0)))
+                rows = rows_by_id(session, matches.ids(offset, offset + limit))
+            else:
+                total = self._count(session, flt)
+                offset = max(0, min(offset, max(total - 1, 0)))
+                version = data_version(self.ctx, session)
+                checkpoints = self._cache.checkpoints(None if version is None else (version, flt))
+                rows = read_page(self.ctx, session, flt, offset, limit, checkpoints)
+            window = Window(
+                rows=tuple(load_event_views(self.ctx, session, rows)),
+                keys=tuple(key_of(row) for row in rows),
+                more_before=offset > 0,
+                more_after=offset + len(rows) < total,
+            )
+            return offset, window
+
+    def _position_of_key(
+        self, session: Session, flt: EventFilter, key: TimelineKey, total: int
+    ) -> int:
+        same_day_before = and_(
+            Event.start_date == key.start,
+            tuple_(Event.sort_time, Event.id) < tuple_(key.sort_time, key.id),
+        )
+        if flt.is_empty() and self.ctx.versions is not None:  # whole days from `Days`
+            return self._days(session).first_on_or_after(key.start) + count_events(
+                session, flt, same_day_before
+            )
+        before = tuple_(Event.start_date, Event.sort_time, Event.id) < tuple_(
+            key.start, key.sort_time, key.id
+        )
+        after = tuple_(Event.start_date, Event.sort_time, Event.id) >= tuple_(
+            key.start, key.sort_time, key.id
+        )
+        ends = session.execute(
+            select(
+                select(func.min(Event.start_date)).scalar_subquery(),
+                select(func.max(Event.start_date)).scalar_subquery(),
+            )
+        ).one()
+        first: dt.date | None = ends[0]
+        last: dt.date | None = ends[1]
+        if first is None or last is None:
+            return 0
+        if (key.start - first) > (last - key.start):  # count the shorter side
+            return total - count_events(session, flt, after)
+        return count_events(session, flt, before)
 
     def _count(self, session: Session, flt: EventFilter) -> int:
         matches = self._matches(session, flt)
@@ -193,13 +274,19 @@ class EventService:
         key = None if version is None else ("count", version, flt)
         return self._cache.get(key, lambda: count_events(session, flt))
 
-    def _matches(self, session: Session, flt: EventFilter) -> Matches | None:
-        """A selective filter's matches, gathered once per filter and data version."""
+    def _matches(
+        self, session: Session, flt: EventFilter, *, gather: bool = True
+    ) -> Matches | None:
+        """A selective filter's matches, gathered once per filter and data version (or,
+        without `gather`, only when they already were)."""
         if flt.is_empty():
             return None
         version = data_version(self.ctx, session)
         if version is None:
             return None
+        if not gather:
+            found, matches = self._gathered.peek(("matches", version, flt))
+            return matches if found else None
         return self._gathered.get(
             ("matches", version, flt),
             lambda: gather_matches(

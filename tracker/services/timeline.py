@@ -33,7 +33,7 @@ from typing import Any, TypeVar
 from sqlalchemy import ColumnElement, Select, and_, func, select, tuple_
 from sqlalchemy.orm import Session
 
-from tracker.domain import EventFilter, EventView
+from tracker.domain import EventFilter, TimelineKey, Window
 from tracker.services.context import Context
 from tracker.services.queries import (
     TIMELINE_ORDER,
@@ -65,31 +65,6 @@ START_COST = 2
 FTS_ROW_COST = 150
 # A participant-name test per row (a join of about four participations) vs gathering them.
 NAMES_ROW_COST = 30
-
-
-@dataclass(frozen=True, slots=True, order=True)
-class TimelineKey:
-    """Where an event sits in timeline order: (start_date, sort_time, id), unique."""
-
-    start: dt.date
-    sort_time: int
-    id: int
-
-
-@dataclass(frozen=True, slots=True)
-class Window:
-    """Consecutive rows of the filtered timeline, their keys, and whether more lie beyond."""
-
-    rows: tuple[EventView, ...]
-    keys: tuple[TimelineKey, ...]
-    more_before: bool
-    more_after: bool
-
-    def index_of(self, event_id: int) -> int | None:
-        for index, key in enumerate(self.keys):
-            if key.id == event_id:
-                return index
-        return None
 
 
 Anchor = TimelineKey | dt.date | None
@@ -382,16 +357,18 @@ def rows_by_id(session: Session, ids: list[int]) -> list[Any]:
     return [found[i] for i in ids if i in found]
 
 
+def stored_key(session: Session, event_id: int) -> tuple[dt.date, int] | None:
+    """The stored (start_date, sort_time) of an event, or None if it is gone."""
+    row = session.execute(
+        select(Event.start_date, Event.sort_time).where(Event.id == event_id)
+    ).first()
+    return None if row is None else (row[0], row[1])
+
+
 def window_of(
     ctx: Context, session: Session, matches: Matches, anchor: Anchor, before: int, after: int
 ) -> Window | None:
-    def stored(event_id: int) -> tuple[dt.date, int] | None:
-        row = session.execute(
-            select(Event.start_date, Event.sort_time).where(Event.id == event_id)
-        ).first()
-        return None if row is None else (row[0], row[1])
-
-    at = matches.index(anchor, stored)
+    at = matches.index(anchor, lambda event_id: stored_key(session, event_id))
     if at is None:
         return None
     first = max(at - before, 0) if anchor is not None else 0
@@ -520,9 +497,9 @@ def read_page(
     offset: int,
     limit: int,
     checkpoints: Checkpoints,
-) -> list[EventView]:
-    """`limit` rows from `offset`, read by key from the nearest checkpoint when there is one
-    (before it or after it), else by counting off `offset` rows."""
+) -> list[Any]:
+    """`limit` rows (EVENT_COLUMNS) from `offset`, read by key from the nearest checkpoint
+    when there is one (before it or after it), else by counting off `offset` rows."""
     people = stakeholder_ids(session, flt)
     known = checkpoints.nearest(offset)
     reach = limit + (abs(offset - known[0]) if known else offset)
@@ -546,7 +523,7 @@ def read_page(
             rows += _rows(session, conditions, from_bound, descending=False, limit=limit - back)
     for index, row in enumerate(rows):
         checkpoints.add(offset + index, key_of(row))
-    return load_event_views(ctx, session, rows)
+    return rows
 
 
 # -- cached counts -------------------------------------------------------------------------
@@ -611,6 +588,16 @@ class ReadCache:
                 self._items.popitem(last=False)
         return value
 
+    def peek(self, key: Hashable | None) -> tuple[bool, Any]:
+        """(True, the value) when `key` is cached, else (False, None); computes nothing."""
+        if key is None:
+            return False, None
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return True, self._items[key]
+        return False, None
+
     def checkpoints(self, key: Hashable | None) -> Checkpoints:
         if key is None:
             return Checkpoints()
@@ -633,5 +620,6 @@ __all__ = [
     "read_page",
     "read_window",
     "rows_by_id",
+    "stored_key",
     "window_of",
 ]

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
+
+from tracker.errors import Cancelled
 
 BUSY_TIMEOUT_MS = 10_000
 _BEGIN_OPTION = "tracker_begin"
@@ -64,6 +67,33 @@ def transaction(engine: Engine, *, write: bool) -> Iterator[Session]:
             connection = connection.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
         with Session(bind=connection, expire_on_commit=False) as session, session.begin():
             yield session
+
+
+INTERRUPT_STEPS = 20_000  # about a millisecond of SQLite's work
+
+
+@contextmanager
+def interruptible(
+    session: Session, stop: Callable[[], bool], every: int = 20_000
+) -> Iterator[None]:
+    """Let a long read be abandoned: on SQLite the statement running when `stop()` turns
+    true is interrupted (every `every` virtual-machine steps it is asked) and Cancelled is
+    raised. Elsewhere the read simply runs to its end."""
+    if session.get_bind().dialect.name != "sqlite":
+        yield
+        return
+    raw = session.connection().connection.dbapi_connection
+    assert raw is not None
+    every = INTERRUPT_STEPS
+    raw.set_progress_handler(lambda: 1 if stop() else 0, every)
+    try:
+        yield
+    except OperationalError:
+        if stop():
+            raise Cancelled from None
+        raise
+    finally:
+        raw.set_progress_handler(None, every)
 
 
 def is_sqlite(engine: Engine) -> bool:

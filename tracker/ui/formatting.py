@@ -52,8 +52,10 @@ def count(n: int, word: str, plural: str | None = None) -> str:
     return f"{n:,} {word if n == 1 else plural or word + 's'}"
 
 
-def position(index: int, total: int) -> str:
-    """`row 1,234 of 100,000` (index is 0-based)."""
+def position(index: int, total: int, *, exact: bool = True) -> str:
+    """`row 1,234 of 100,000` (index is 0-based); `counting…` while those are estimates."""
+    if not exact:
+        return "counting…"
     if total == 0:
         return "no events"
     return f"row {index + 1:,} of {total:,}"

@@ -7,29 +7,55 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from tracker.domain import Deleted, EventView, FollowUpView, StakeholderView
+from tracker.domain import (
+    Deleted,
+    EventView,
+    FollowUpView,
+    Location,
+    StakeholderView,
+    TimelineKey,
+    Window,
+)
 from tracker.services import StakeholderProfile
 
 
 @dataclass
 class TimelineLoaded(Message):
-    """A fresh timeline (new filter or new data): its size, where the cursor goes, first rows."""
+    """A fresh timeline (new filter, new data or a jump): its first rows and the cursor's
+    place among them (where they sit in the whole timeline comes later: TimelineLocated)."""
 
     generation: int
-    total: int
+    window: Window
     cursor: int
-    today_index: int
-    chunks: dict[int, tuple[EventView, ...]]
 
 
 @dataclass
 class ChunkLoaded(Message):
-    """One more window of timeline rows, fetched as the cursor or the scroll neared it."""
+    """More rows beyond one end of those loaded (`edge` is the key they were read from)."""
 
     generation: int
-    chunk: int
-    rows: tuple[EventView, ...]
-    total: int
+    after: bool
+    edge: TimelineKey
+    window: Window
+
+
+@dataclass
+class TimelineJumped(Message):
+    """Rows read by position (a scrollbar drag far from the loaded rows): `offset` is the
+    first one's."""
+
+    generation: int
+    offset: int
+    window: Window
+
+
+@dataclass
+class TimelineLocated(Message):
+    """Where the row `key` sits in the filtered timeline, and its length (exact)."""
+
+    generation: int
+    key: TimelineKey
+    location: Location
 
 
 @dataclass
@@ -42,11 +68,13 @@ class TimelineFailed(Message):
 
 @dataclass
 class TimelineHighlighted(Message):
-    """The timeline cursor moved; `event` is None while its row is still loading."""
+    """The timeline cursor moved; `event` is None while its row is still loading, and
+    `index` and `total` are estimates until `exact` (the filter's count can take a while)."""
 
     event: EventView | None
     index: int
     total: int
+    exact: bool = True
 
 
 @dataclass

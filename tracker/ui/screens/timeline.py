@@ -88,8 +88,9 @@ class TimelineScreen(TrackerScreen):
     def _anchor(self, message: DataChanged | None = None) -> Anchor:
         if message is not None and message.event_id is not None and message.day is not None:
             return Anchor(message.day, message.event_id)
-        if self.timeline.total:
-            return Anchor(self.today, index=self.timeline.cursor)
+        current, key = self.timeline.current, self.timeline.current_key
+        if current is not None and key is not None:
+            return Anchor(current.when.start, key=key)
         return Anchor(self.today)
 
     def show_query(
@@ -137,7 +138,9 @@ class TimelineScreen(TrackerScreen):
         if parsed.ok and parsed.filter == self.timeline.filter:
             self.filter_bar.show_state()  # a refused query's message no longer applies
         self.filter_bar.show_position(
-            f"{position(message.index, message.total)}" if message.total else count(0, "event")
+            position(message.index, message.total, exact=message.exact)
+            if message.total
+            else count(0, "event")
         )
         detail = self.query_one(EventDetail)
         event = message.event

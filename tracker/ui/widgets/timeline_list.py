@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
-from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -14,7 +15,14 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tracker.domain import EventFilter, EventStatus, EventView, Page
+from tracker.domain import (
+    EventFilter,
+    EventStatus,
+    EventView,
+    Location,
+    TimelineKey,
+    Window,
+)
 from tracker.errors import UserError
 from tracker.ui import keys
 from tracker.ui.formatting import month_of, month_title, participants_short
@@ -22,30 +30,48 @@ from tracker.ui.messages import (
     ChunkLoaded,
     TimelineFailed,
     TimelineHighlighted,
+    TimelineJumped,
     TimelineLoaded,
+    TimelineLocated,
     TimelineSelected,
 )
 
-CHUNK = 100  # rows per query
-MAX_CHUNKS = 8  # rows kept in memory: at most CHUNK * MAX_CHUNKS
+CHUNK = 100  # rows per read beyond the loaded ones
+FIRST_BEFORE, FIRST_AFTER = 30, 70  # the first read of a timeline: a screenful and a bit
+MAX_ROWS = 8 * CHUNK  # rows kept in memory at most
+NEAR = CHUNK // 2  # rows kept loaded beyond the cursor, so a page down never waits
+FAR = 2 * CHUNK  # beyond this from the loaded rows a move reads by position instead
+START, END = dt.date.min, dt.date.max  # anchors: the first and the last event
 
 
 class TimelineSource(Protocol):
     """What the list reads from (the event service fits)."""
 
-    def page(self, flt: EventFilter, offset: int, limit: int) -> Page: ...
+    def window(
+        self,
+        flt: EventFilter = ...,
+        anchor: TimelineKey | dt.date | None = ...,
+        *,
+        before: int = ...,
+        after: int = ...,
+    ) -> Window: ...
 
-    def position_of_date(self, flt: EventFilter, day: dt.date) -> int: ...
+    def locate(
+        self, flt: EventFilter, key: TimelineKey, *, stop: Callable[[], bool] = ...
+    ) -> Location: ...
+
+    def window_at(self, flt: EventFilter, offset: int, limit: int) -> tuple[int, Window]: ...
 
 
 @dataclass(frozen=True, slots=True)
 class Anchor:
-    """Where the cursor goes after a load: the first event from `day`, or the event `event_id`
-    (looked for from `day`, its start), or simply row `index`."""
+    """Where the cursor goes after a load: the event `event_id` (looked for from `day`, its
+    start), else the row `key` (or the next one, if it left the filter), else the first
+    event from `day` (START and END: the ends of the timeline)."""
 
     day: dt.date
     event_id: int | None = None
-    index: int | None = None
+    key: TimelineKey | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,12 +139,20 @@ class TimelineList(ScrollView, can_focus=True):
         self._filter = EventFilter()
         self._requested: dict[int, EventFilter] = {}
         self._generation = 0
+        # The loaded rows: consecutive in timeline order, `_base` the index of the first.
+        self._rows: list[EventView] = []
+        self._keys: list[TimelineKey] = []
+        self._base = 0
+        self._more_before = False
+        self._more_after = False
+        # `_total` and `_base` are estimates until the filter has been located (counted).
         self._total = 0
+        self._located = False
+        self._extending: set[bool] = set()  # reads in flight: True after the rows, False before
+        self._jumping = False
         self._today_index = -1
         self._cursor = 0
-        self._chunks: OrderedDict[int, tuple[EventView, ...]] = OrderedDict()
-        self._pending: set[int] = set()
-        self._missing: set[int] = set()
+        self._missing = False
         self._layout_key: tuple[int, ...] | None = None
         self._layout_lines: list[_Line] = []
         self._version = 0
@@ -129,6 +163,11 @@ class TimelineList(ScrollView, can_focus=True):
     @property
     def total(self) -> int:
         return self._total
+
+    @property
+    def exact(self) -> bool:
+        """Whether `total` and `cursor` are exact yet (counting a filter can take a while)."""
+        return self._located
 
     @property
     def cursor(self) -> int:
@@ -142,10 +181,14 @@ class TimelineList(ScrollView, can_focus=True):
     def current(self) -> EventView | None:
         return self.row(self._cursor) if self._total else None
 
+    @property
+    def current_key(self) -> TimelineKey | None:
+        at = self._cursor - self._base
+        return self._keys[at] if 0 <= at < len(self._keys) else None
+
     def row(self, index: int) -> EventView | None:
-        rows = self._chunks.get(index // CHUNK)
-        offset = index % CHUNK
-        return rows[offset] if rows is not None and offset < len(rows) else None
+        at = index - self._base
+        return self._rows[at] if 0 <= at < len(self._rows) else None
 
     def visible_rows(self) -> list[EventView]:
         """The events on screen now, top to bottom (for tests and the screen)."""
@@ -158,10 +201,13 @@ class TimelineList(ScrollView, can_focus=True):
         """Show the timeline for `flt` with the cursor at `anchor` (rows stay until it loads)."""
         self._generation += 1
         self._requested = {self._generation: flt}
-        self._load_worker(self._generation, flt, anchor, self._today)
+        self._load_worker(self._generation, flt, anchor)
 
     def set_today(self, today: dt.date) -> None:
         self._today = today
+
+    def _stale(self, generation: int) -> Callable[[], bool]:
+        return lambda: generation != self._generation
 
     @work(
         thread=True,
@@ -170,64 +216,77 @@ class TimelineList(ScrollView, can_focus=True):
         name="timeline-load",
         exit_on_error=False,
     )
-    def _load_worker(
-        self, generation: int, flt: EventFilter, anchor: Anchor, today: dt.date
-    ) -> None:
+    def _load_worker(self, generation: int, flt: EventFilter, anchor: Anchor) -> None:
         try:
-            source = self._source
-            today_index = source.position_of_date(flt, today)
-            if anchor.index is not None:
-                position = anchor.index
-            elif anchor.day == today:
-                position = today_index
+            if anchor.day == END and anchor.key is None:
+                window = self._source.window(flt, END, before=FIRST_BEFORE + FIRST_AFTER, after=0)
+                cursor = len(window.rows) - 1
             else:
-                position = source.position_of_date(flt, anchor.day)
-            first = max(position // CHUNK - 1, 0)
-            page = source.page(flt, first * CHUNK, 3 * CHUNK)
-            if page.offset != first * CHUNK:  # past the end: the service clamped the offset
-                first = max(page.offset // CHUNK - 1, 0)
-                page = source.page(flt, first * CHUNK, 3 * CHUNK)
-            total = page.total
-            cursor = max(min(position, total - 1), 0)
-            if anchor.event_id is not None:
-                for i, row in enumerate(page.rows):
-                    if row.id == anchor.event_id:
-                        cursor = first * CHUNK + i
-                        break
-            chunks = {
-                first + n: page.rows[n * CHUNK : (n + 1) * CHUNK]
-                for n in range(3)
-                if page.rows[n * CHUNK : (n + 1) * CHUNK]
-            }
+                at: TimelineKey | dt.date | None = anchor.key or anchor.day
+                at = None if at == START else at
+                window = self._source.window(flt, at, before=FIRST_BEFORE, after=FIRST_AFTER)
+                found = window.index_of(anchor.event_id) if anchor.event_id else None
+                if found is not None:
+                    cursor = found
+                elif anchor.key is not None:
+                    cursor = sum(1 for key in window.keys if key < anchor.key)
+                else:
+                    cursor = sum(1 for key in window.keys if key.start < anchor.day)
+                cursor = max(min(cursor, len(window.rows) - 1), 0)
         except UserError as exc:
             self.post_message(TimelineFailed(generation, exc.message))
             return
         except Exception as exc:  # a broken database must not take the app down
             self.post_message(TimelineFailed(generation, f"could not read the timeline: {exc}"))
             return
-        self.post_message(TimelineLoaded(generation, total, cursor, today_index, chunks))
+        self.post_message(TimelineLoaded(generation, window, cursor))
 
-    @work(thread=True, group="timeline-page", name="timeline-page", exit_on_error=False)
-    def _page_worker(self, generation: int, flt: EventFilter, chunk: int) -> None:
+    @work(thread=True, exclusive=True, group="timeline-locate", exit_on_error=False)
+    def _locate_worker(self, generation: int, flt: EventFilter, key: TimelineKey) -> None:
         try:
-            page = self._source.page(flt, chunk * CHUNK, CHUNK)
-        except Exception as exc:
-            message = str(exc)  # a UserError is already one line
-            self.post_message(TimelineFailed(generation, message))
+            location = self._source.locate(flt, key, stop=self._stale(generation))
+        except Exception:  # cancelled, or gone: the estimates stay
             return
-        rows = page.rows if page.offset == chunk * CHUNK else ()
-        self.post_message(ChunkLoaded(generation, chunk, rows, page.total))
+        self.post_message(TimelineLocated(generation, key, location))
+
+    @work(thread=True, group="timeline-extend", name="timeline-extend", exit_on_error=False)
+    def _extend_worker(
+        self, generation: int, flt: EventFilter, edge: TimelineKey, after: bool
+    ) -> None:
+        try:
+            if after:
+                window = self._source.window(flt, edge, before=0, after=CHUNK + 1)
+            else:
+                window = self._source.window(flt, edge, before=CHUNK, after=0)
+        except Exception as exc:
+            self.post_message(TimelineFailed(generation, str(exc)))  # a UserError is one line
+            return
+        self.post_message(ChunkLoaded(generation, after, edge, window))
+
+    @work(thread=True, exclusive=True, group="timeline-jump", exit_on_error=False)
+    def _jump_worker(self, generation: int, flt: EventFilter, offset: int) -> None:
+        try:
+            offset, window = self._source.window_at(flt, offset, 2 * CHUNK)
+        except Exception as exc:
+            self.post_message(TimelineFailed(generation, str(exc)))
+            return
+        self.post_message(TimelineJumped(generation, offset, window))
 
     def on_timeline_loaded(self, message: TimelineLoaded) -> None:
         message.stop()
         if message.generation != self._generation:
             return
+        window = message.window
         self._filter = self._requested.get(message.generation, self._filter)
-        self._today_index = message.today_index
-        self._total = message.total
-        self._chunks = OrderedDict(sorted(message.chunks.items()))
-        self._pending.clear()
-        self._cursor = message.cursor
+        self._extending.clear()
+        self._jumping = False
+        # Until the filter is located, the rows sit where the cursor was (or at the start).
+        base = max(self._cursor - message.cursor, CHUNK) if window.more_before else 0
+        self._set_rows(window, base)
+        self._located = False
+        self._total = self._estimate()
+        self._located = not window.more_before and not window.more_after  # all of it
+        self._cursor = base + message.cursor
         self.loaded = True
         self._changed()
         self._update_virtual_size()
@@ -236,20 +295,61 @@ class TimelineList(ScrollView, can_focus=True):
         top = max(self._min_top(self._cursor, height), self._cursor - height // 3, 0)
         top = min(top, self._min_top(self._total - 1, height))
         self.scroll_to(y=top, animate=False, force=True)
-        self._want_around_cursor()
+        self._want_view(top)
+        self._highlighted()
+        if not self._located and window.keys:
+            self._locate_worker(message.generation, self._filter, window.keys[message.cursor])
+
+    def on_timeline_located(self, message: TimelineLocated) -> None:
+        message.stop()
+        if message.generation != self._generation:
+            return
+        try:
+            at = self._keys.index(message.key)
+        except ValueError:  # read past meanwhile: ask again about a row still here
+            if self._keys:
+                self._locate_worker(
+                    message.generation, self._filter, self.current_key or self._keys[0]
+                )
+            return
+        self._located = True
+        self._shift(message.location.position - at - self._base, message.location.total)
         self._highlighted()
 
     def on_chunk_loaded(self, message: ChunkLoaded) -> None:
         message.stop()
-        self._pending.discard(message.chunk)
-        if message.generation != self._generation:
+        self._extending.discard(message.after)
+        if message.generation != self._generation or not self._keys:
             return
-        if message.total != self._total:
-            self._total = message.total
+        window, edge = message.window, message.edge
+        if message.after:
+            if self._keys[-1] != edge:
+                return  # the loaded rows changed meanwhile
+            new = [
+                (row, key) for row, key in zip(window.rows, window.keys, strict=True) if key > edge
+            ]
+            self._rows += [row for row, _ in new]
+            self._keys += [key for _, key in new]
+            self._more_after = window.more_after
+        else:
+            if self._keys[0] != edge:
+                return
+            new = [
+                (row, key) for row, key in zip(window.rows, window.keys, strict=True) if key < edge
+            ]
+            self._rows[:0] = [row for row, _ in new]
+            self._keys[:0] = [key for _, key in new]
+            self._base -= len(new)
+            self._more_before = window.more_before
+            if not self._more_before and self._base != 0:
+                self._shift(-self._base)  # the start of the timeline: that much is known now
+            elif self._base < NEAR and not self._located:
+                self._shift(CHUNK)  # an estimate ran out of room above: make some
+        self._trim()
+        self._today_index = self._find_today()
+        if not self._located:
+            self._total = self._estimate()
             self._update_virtual_size()
-        if message.rows:
-            self._chunks[message.chunk] = message.rows
-        self._evict()
         # Month lines of rows that just arrived may push the cursor off the view: refit.
         top, height = int(self.scroll_offset.y), self._row_height()
         if top <= self._cursor < top + height:
@@ -257,43 +357,98 @@ class TimelineList(ScrollView, can_focus=True):
             if fitted != top:
                 self.scroll_to(y=fitted, animate=False, force=True)
         self._changed()
-        if message.chunk == self._cursor // CHUNK:
-            self._highlighted()
+        self._highlighted()
+        self._want_view()
+
+    def on_timeline_jumped(self, message: TimelineJumped) -> None:
+        message.stop()
+        self._jumping = False
+        if message.generation != self._generation:
+            return
+        self._extending.clear()
+        self._set_rows(message.window, message.offset)
+        self._changed()
+        self._highlighted()
+        self._want_view()
 
     def on_timeline_failed(self, message: TimelineFailed) -> None:
         if message.generation != self._generation:
             message.stop()
 
+    def _set_rows(self, window: Window, base: int) -> None:
+        self._rows, self._keys = list(window.rows), list(window.keys)
+        self._more_before, self._more_after = window.more_before, window.more_after
+        self._base = base
+        self._today_index = self._find_today()
+
+    def _estimate(self) -> int:
+        """The timeline's length as far as the loaded rows tell (exact once located)."""
+        if self._located:
+            return self._total
+        return self._base + len(self._rows) + (CHUNK if self._more_after else 0)
+
+    def _shift(self, delta: int, total: int | None = None) -> None:
+        """Renumber the loaded rows by `delta` (an estimate corrected), keeping the view."""
+        self._base += delta
+        self._cursor += delta
+        self._total = total if total is not None else self._estimate()
+        self._today_index = self._find_today()
+        self._update_virtual_size()
+        if delta:
+            self.scroll_to(y=int(self.scroll_offset.y) + delta, animate=False, force=True)
+        self._changed()
+
+    def _find_today(self) -> int:
+        """The index of the first row from today on, when the loaded rows tell it (else -1)."""
+        at = bisect.bisect_left(self._keys, self._today, key=lambda key: key.start)
+        if (at == 0 and self._more_before) or (at == len(self._keys) and self._more_after):
+            return -1
+        return self._base + at
+
     def _want(self, first: int, last: int) -> None:
-        if not self.loaded:
+        """Rows `first`..`last` are wanted on screen or near the cursor: read what is missing."""
+        if not self.loaded or not self._rows or self._jumping:
             return
         first, last = max(first, 0), min(last, self._total - 1)
-        for chunk in range(first // CHUNK, last // CHUNK + 1):
-            if chunk in self._chunks:
-                self._chunks.move_to_end(chunk)
-            elif chunk not in self._pending:
-                self._pending.add(chunk)
-                self._page_worker(self._generation, self._filter, chunk)
+        low, high = self._base, self._base + len(self._rows) - 1
+        if self._located and (first > high + FAR or last < low - FAR):
+            self._jumping = True
+            self._jump_worker(self._generation, self._filter, max(first - CHUNK // 2, 0))
+            return
+        if last > high and self._more_after and True not in self._extending:
+            self._extending.add(True)
+            self._extend_worker(self._generation, self._filter, self._keys[-1], True)
+        if first < low and self._more_before and False not in self._extending:
+            self._extending.add(False)
+            self._extend_worker(self._generation, self._filter, self._keys[0], False)
 
-    def _want_around_cursor(self) -> None:
-        self._want(self._cursor - CHUNK // 2, self._cursor + CHUNK // 2)
+    def _want_view(self, top: int | None = None) -> None:
+        """The rows on screen (from row `top`), and NEAR more on each side."""
+        top = int(self.scroll_offset.y) if top is None else top
+        self._want(top - NEAR, top + self._row_height() + NEAR)
 
-    def _evict(self) -> None:
-        keep = {self._cursor // CHUNK, int(self.scroll_offset.y) // CHUNK}
-        while len(self._chunks) > MAX_CHUNKS:
-            far = max(
-                (c for c in self._chunks if c not in keep),
-                key=lambda c: abs(c - self._cursor // CHUNK),
-                default=None,
-            )
-            if far is None:
-                break
-            del self._chunks[far]
+    def _trim(self) -> None:
+        """Keep at most MAX_ROWS rows: drop those farthest from the cursor and the view."""
+        excess = len(self._rows) - MAX_ROWS
+        if excess <= 0:
+            return
+        top = int(self.scroll_offset.y)
+        keep_from = min(self._cursor, top) - NEAR - self._base
+        keep_to = max(self._cursor, top + self._row_height()) + NEAR - self._base
+        front = max(min(excess, keep_from), 0)
+        if front:
+            del self._rows[:front], self._keys[:front]
+            self._base += front
+            self._more_before = True
+        back = max(min(len(self._rows) - MAX_ROWS, len(self._rows) - 1 - keep_to), 0)
+        if back:
+            del self._rows[-back:], self._keys[-back:]
+            self._more_after = True
 
     def _request_missing(self) -> None:
-        missing, self._missing = self._missing, set()
-        for chunk in missing:
-            self._want(chunk * CHUNK, chunk * CHUNK)
+        if self._missing:
+            self._missing = False
+            self._want_view()
 
     # -- moving ------------------------------------------------------------------------------
 
@@ -307,7 +462,7 @@ class TimelineList(ScrollView, can_focus=True):
         top = self._fit_top(index, self._row_height())
         if top != int(self.scroll_offset.y):
             self.scroll_to(y=top, animate=False, force=True)
-        self._want_around_cursor()
+        self._want_view(top)
         self._changed()
         self._highlighted()
 
@@ -324,10 +479,16 @@ class TimelineList(ScrollView, can_focus=True):
         self.move_to(self._cursor + max(self._row_height() - 2, 1))
 
     def action_first(self) -> None:
-        self.move_to(0)
+        if self._base == 0 and not self._more_before:
+            self.move_to(0)
+        else:
+            self.load(self._filter, Anchor(START))
 
     def action_last(self) -> None:
-        self.move_to(self._total - 1)
+        if not self._more_after:
+            self.move_to(self._base + len(self._rows) - 1)
+        else:
+            self.load(self._filter, Anchor(END))
 
     def action_select(self) -> None:
         current = self.current
@@ -345,7 +506,9 @@ class TimelineList(ScrollView, can_focus=True):
                 self.action_select()
 
     def _highlighted(self) -> None:
-        self.post_message(TimelineHighlighted(self.current, self._cursor, self._total))
+        self.post_message(
+            TimelineHighlighted(self.current, self._cursor, self._total, self._located)
+        )
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -410,7 +573,7 @@ class TimelineList(ScrollView, can_focus=True):
         while len(lines) < height and index < self._total:
             row = self.row(index)
             if row is None:
-                self._missing.add(index // CHUNK)
+                self._missing = True
                 if index == self._today_index:
                     lines.append(_Line("today", index))
                 lines.append(_Line("loading", index))
