@@ -109,7 +109,7 @@ def in_app(results: Results, db: Path, size: str, repeat: int, say: Say) -> None
 
     floor = timing("floor", "harness floor: a key bound to nothing, to the next refresh")
     for key, name in (
-        ("search_applied", "text search keystroke: filter applied → table updated"),
+        ("search_typed", "text search: keystroke → table updated"),
         ("stakeholder_applied", "stakeholder filter: applied → table updated"),
     ):
         m = timing(key, name)
@@ -117,8 +117,8 @@ def in_app(results: Results, db: Path, size: str, repeat: int, say: Say) -> None
             m,
             Verdict("≤ 50 ms p50, ≤ 150 ms p95", m.median <= 0.050 and m.p95 <= 0.150),
         )
-    typed = timing("search_typed", "text search keystroke: key → table updated (with debounce)")
-    results.add(typed, Verdict("(includes the filter box's 120 ms debounce)", None))
+    applied = timing("search_applied", "text search: filter applied → table updated")
+    results.add(applied, Verdict("(the part after the filter box parsed the key)", None))
     for key, name in (
         ("page_down", "page down/up: key → new rows on screen"),
         ("jump", "jump to a date: reopen at a day → rows on screen"),

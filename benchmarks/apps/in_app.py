@@ -7,8 +7,8 @@ the first timeline, then measures, each against the widget's own state:
 
 * floor: a key nothing is bound to, until Pilot has processed it (the harness itself);
 * search: typing words into the filter box, one key at a time: from the key to the table
-  showing that text's results (`typed`, which includes the filter box's debounce), and
-  from the moment the filter is applied to the same point (`applied`);
+  showing that text's results (`typed`), and from the moment the filter is applied to the
+  same point (`applied`);
 * stakeholder: `with:"Name"` entered at once (as completion does), to the table updated;
 * page down: the key, to every row of the new view on screen;
 * jump: the timeline reopened at a date, to its rows on screen;

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from benchmarks.generate import REFERENCE_DAY, generate
 from tracker.clock import FixedClock
@@ -29,10 +30,13 @@ from tracker.domain import (
 from tracker.errors import Cancelled
 from tracker.exporting import csv as timeline_csv
 from tracker.services import Services, open_services
+from tracker.services.names import NameIndex
+from tracker.services.queries import name_pattern
 from tracker.services.timeline import MATCHES_CAP, TimelineKey
 from tracker.services.transfer import event_row
 from tracker.settings import Settings
 from tracker.storage import migrations
+from tracker.storage.models import Stakeholder
 
 
 @pytest.fixture(scope="module")
@@ -228,3 +232,20 @@ def test_names_come_sorted_as_before(services: Services) -> None:
         ).all()
     expected = sorted([*names, *aliases], key=lambda item: item[0].casefold())
     assert services.stakeholders.names() == [tuple(item) for item in expected]
+
+
+def test_the_name_index_finds_what_like_finds(services: Services) -> None:
+    with services.ctx.read() as session:
+        index = NameIndex.build(session)
+        names = [s.name for s in services.stakeholders.list()]
+        texts = ["a", "an", " de ", "%", "_", "é", "zzz", names[3][2:7], names[-1], "Ministry Of"]
+        for text in texts:
+            like = session.scalars(
+                select(Stakeholder.id).where(
+                    Stakeholder.name_key.like(name_pattern(text), escape="\\")
+                )
+            ).all()
+            found = index.containing(" ".join(text.lower().split()), 10_000)
+            assert found is not None and sorted(found) == sorted(like), text
+            if len(like) > 1:
+                assert index.containing(" ".join(text.lower().split()), len(like) - 1) is None

@@ -60,9 +60,10 @@ class Recording:
         *,
         before: int = 0,
         after: int = 100,
+        stop: Callable[[], bool] = lambda: False,
     ) -> Window:
         self._note("window", before + after)
-        return self.events.window(flt, anchor, before=before, after=after)
+        return self.events.window(flt, anchor, before=before, after=after, stop=stop)
 
     def locate(
         self, flt: EventFilter, key: TimelineKey, *, stop: Callable[[], bool] = lambda: False

@@ -6,6 +6,7 @@ import builtins
 import datetime as dt
 import re
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -29,7 +30,7 @@ from tracker.domain import (
 )
 from tracker.errors import NotFound, UserError
 from tracker.services.context import Context
-from tracker.services.names import name_key, resolve_stakeholder
+from tracker.services.names import NAME_INDEX, NameIndex, name_key, resolve_stakeholder
 from tracker.services.queries import (
     TIMELINE_ORDER,
     count_events,
@@ -108,13 +109,13 @@ class EventService:
     # -- reading -------------------------------------------------------------------------
 
     def get(self, event_id: int) -> EventView:
-        with self.ctx.read() as session:
+        with self._reading() as session:
             return event_views(self.ctx, session, [self._load(session, event_id)], full=True)[0]
 
     def list(
         self, flt: EventFilter = EventFilter(), *, limit: int | None = None
     ) -> builtins.list[EventView]:
-        with self.ctx.read() as session:
+        with self._reading() as session:
             query = _timeline(session, flt)
             if limit is not None:
                 query = query.limit(limit)
@@ -122,14 +123,14 @@ class EventService:
 
     def iter(self, flt: EventFilter = EventFilter(), *, batch: int = 1000) -> Iterator[EventView]:
         """Every matching event in timeline order, loaded a batch at a time (for export)."""
-        with self.ctx.read() as session:
+        with self._reading() as session:
             result = session.execute(_timeline(session, flt).execution_options(yield_per=batch))
             whens = WhenCache(self.ctx)
             for chunk in result.partitions(batch):
                 yield from load_event_views(self.ctx, session, chunk, full=True, whens=whens)
 
     def count(self, flt: EventFilter = EventFilter()) -> int:
-        with self.ctx.read() as session:
+        with self._reading() as session:
             return self._count(session, flt)
 
     def page(self, flt: EventFilter, offset: int, limit: int) -> Page:
@@ -138,7 +139,7 @@ class EventService:
         Counts are cached until the data changes, and a page that follows one already read
         continues from its last row's key instead of counting off `offset` rows again.
         """
-        with self.ctx.read() as session:
+        with self._reading() as session:
             matches = self._matches(session, flt)
             if matches is not None:
                 offset = max(0, min(offset, max(len(matches) - 1, 0)))
@@ -154,7 +155,7 @@ class EventService:
 
     def position_of_date(self, flt: EventFilter, day: dt.date) -> int:
         """How many filtered events start before `day`: the row to show for that date."""
-        with self.ctx.read() as session:
+        with self._reading() as session:
             matches = self._matches(session, flt)
             if matches is not None:
                 return matches.index(day) or 0
@@ -173,6 +174,7 @@ class EventService:
         *,
         before: int = 0,
         after: int = 100,
+        stop: Callable[[], bool] = lambda: False,
     ) -> Window:
         """Up to `before` rows before `anchor` and `after` rows from it, in timeline order.
 
@@ -180,8 +182,9 @@ class EventService:
         row, from `Window.keys`), or None (the start of the timeline). It costs the same
         anywhere in the timeline and counts nothing: page down with the last key, up with the
         first, jump with a date. A key that the filter excludes still marks the place.
+        When `stop()` turns true the read is abandoned (Cancelled; SQLite).
         """
-        with self.ctx.read() as session:
+        with self._reading() as session, interruptible(session, stop):
             # Gathering a filter's matches can take a second (that is `locate`'s work);
             # a window only uses them when they are already at hand.
             matches = self._matches(session, flt, gather=False)
@@ -198,7 +201,7 @@ class EventService:
         need not match), and how many there are. Exact, and cached until the data changes;
         for a filter that keeps most of a million events it can take seconds, so a caller
         that stops wanting the answer makes `stop()` true and gets Cancelled (SQLite)."""
-        with self.ctx.read() as session, interruptible(session, stop):
+        with self._reading() as session, interruptible(session, stop):
             matches = self._matches(session, flt)
             if matches is not None:
                 at = matches.index(key, lambda event_id: stored_key(session, event_id))
@@ -215,7 +218,7 @@ class EventService:
     def window_at(self, flt: EventFilter, offset: int, limit: int) -> tuple[int, Window]:
         """`limit` rows from `offset` (clamped to the timeline) as a `Window`, for a jump to a
         place known only by its number (a scrollbar drag). Counts the filter, like `page`."""
-        with self.ctx.read() as session:
+        with self._reading() as session:
             matches = self._matches(session, flt)
             if matches is not None:
                 total = len(matches)
@@ -265,6 +268,18 @@ class EventService:
         if (key.start - first) > (last - key.start):  # count the shorter side
             return total - count_events(session, flt, after)
         return count_events(session, flt, before)
+
+    @contextmanager
+    def _reading(self) -> Iterator[Session]:
+        """A read whose searches find stakeholder names in the cached name index (SQLite
+        files, where changes can be told; elsewhere names are matched in SQL)."""
+        with self.ctx.read() as session:
+            version = data_version(self.ctx, session)
+            if version is not None:
+                session.info[NAME_INDEX] = lambda: self._cache.get(
+                    ("names", version), lambda: NameIndex.build(session)
+                )
+            yield session
 
     def _count(self, session: Session, flt: EventFilter) -> int:
         matches = self._matches(session, flt)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import bisect
 import re
+from array import array
+from collections.abc import Callable
 from typing import TypeVar
 
 from sqlalchemy import or_, select
@@ -16,6 +19,54 @@ from tracker.storage.models import Stakeholder, StakeholderAlias
 def name_key(name: str) -> str:
     """The form names are compared in: case-folded, inner spaces collapsed."""
     return " ".join(name.split()).casefold()
+
+
+class NameIndex:
+    """Every stakeholder's name key in one string, so which names contain a text is a few
+    `str.find` calls (about a millisecond at 100,000 names) rather than a scan of the table
+    with LIKE for each query that needs it. Built once per data version."""
+
+    def __init__(self, rows: list[tuple[int, str]]) -> None:
+        self._ids = array("q", (row[0] for row in rows))
+        self._starts: list[int] = []
+        at = 0
+        for _, key in rows:
+            self._starts.append(at)
+            at += len(key) + 1
+        self._text = "\n".join(key for _, key in rows)
+        self._found: dict[tuple[str, int], list[int] | None] = {}  # typing repeats texts
+
+    @classmethod
+    def build(cls, session: Session) -> NameIndex:
+        rows = session.execute(select(Stakeholder.id, Stakeholder.name_key))
+        return cls([(stakeholder_id, key) for stakeholder_id, key in rows])
+
+    def containing(self, text: str, limit: int) -> list[int] | None:
+        """The ids of the stakeholders whose name key contains `text` (as LIKE '%text%' on
+        the lower-cased text does), or None when there are more than `limit`."""
+        if (text, limit) not in self._found:
+            if len(self._found) > 64:
+                self._found.clear()
+            self._found[text, limit] = self._containing(text, limit)
+        return self._found[text, limit]
+
+    def _containing(self, text: str, limit: int) -> list[int] | None:
+        found: list[int] = []
+        starts, find = self._starts, self._text.find
+        at = find(text) if text and "\n" not in text else -1
+        while at != -1:
+            line = bisect.bisect_right(starts, at) - 1
+            found.append(self._ids[line])
+            if len(found) > limit:
+                return None
+            after = starts[line + 1] if line + 1 < len(starts) else len(self._text)
+            at = find(text, after)
+        return found
+
+
+# Where a session's reads find the name index (set by the services that cache it).
+NAME_INDEX = "tracker.name_index"
+NameIndexSource = Callable[[], NameIndex]
 
 
 def clean_name(name: str, what: str = "name") -> str:

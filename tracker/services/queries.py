@@ -36,7 +36,7 @@ from sqlalchemy.sql.elements import ColumnClause
 from sqlalchemy.sql.visitors import InternalTraversal
 
 from tracker.domain import EventFilter
-from tracker.services.names import resolve_stakeholder
+from tracker.services.names import NAME_INDEX, NameIndexSource, resolve_stakeholder
 from tracker.storage.models import Event, EventTag, Participation, Stakeholder
 from tracker.storage.search import fts_query
 
@@ -250,16 +250,18 @@ def search_condition(
 ) -> ColumnElement[bool]:
     """Every word in the event's text (FTS5 / trigram index), or the event involves a
     stakeholder whose name contains the whole text."""
-    pattern = name_pattern(text)
-    by_participant = _member(
-        plan.names,
-        names_matches(pattern),
-        exists().where(
+    named = named_stakeholders(session, text)
+    if isinstance(named, list):
+        involves = exists().where(
+            Participation.event_id == Event.id, Participation.stakeholder_id.in_(named)
+        )
+    else:
+        involves = exists().where(
             Participation.event_id == Event.id,
             Participation.stakeholder_id == Stakeholder.id,
-            Stakeholder.name_key.like(pattern, escape="\\"),
-        ),
-    )
+            Stakeholder.name_key.like(name_pattern(text), escape="\\"),
+        )
+    by_participant = _member(plan.names, names_matches(session, text), involves)
     if is_sqlite(session):
         match = fts_query(text)
         if not match:
@@ -286,9 +288,24 @@ def text_matches(match: str) -> Select[Any]:
     return select(_ROWID).select_from(_FTS).where(_FTS_MATCH(match))
 
 
-def names_matches(pattern: str) -> Select[int]:
-    """The ids of events with a participant whose name is LIKE `pattern`."""
-    named = select(Stakeholder.id).where(Stakeholder.name_key.like(pattern, escape="\\"))
+NAMED_LIMIT = 500  # more stakeholders than this matching a search are selected in SQL
+
+
+def named_stakeholders(session: Session, text: str) -> list[int] | Select[Any]:
+    """The stakeholders whose name contains the whole search `text`: their ids from the
+    session's name index when it has one and they are few, else the query selecting them."""
+    source: NameIndexSource | None = session.info.get(NAME_INDEX)
+    if source is not None:
+        ids = source().containing(" ".join(text.lower().split()), NAMED_LIMIT)
+        if ids is not None:
+            return ids
+    like = Stakeholder.name_key.like(name_pattern(text), escape="\\")
+    return select(Stakeholder.id).where(like)
+
+
+def names_matches(session: Session, text: str) -> Select[Any]:
+    """The ids of events with a participant whose name contains the search `text`."""
+    named = named_stakeholders(session, text)
     return select(Participation.event_id).where(Participation.stakeholder_id.in_(named))
 
 

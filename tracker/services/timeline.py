@@ -47,7 +47,6 @@ from tracker.services.queries import (
     event_conditions,
     has_search,
     is_sqlite,
-    name_pattern,
     names_matches,
     stakeholder_ids,
     text_matches,
@@ -113,7 +112,7 @@ def plan_window(session: Session, flt: EventFilter, people: list[int], limit: in
         text_cap = math.isqrt(walk * FTS_ROW_COST) + 1
         names_cap = math.isqrt(walk * NAMES_ROW_COST) + 1
         by_text = _capped_count(session, text_matches(match), text_cap) if match else 0
-        by_name = _capped_count(session, names_matches(name_pattern(flt.search)), names_cap)
+        by_name = _capped_count(session, names_matches(session, flt.search), names_cap)
         candidates.append((by_text + by_name, "search"))
         search = SearchPlan(
             text=Access.ROW
@@ -301,7 +300,7 @@ def _set_ids(session: Session, flt: EventFilter, people: list[int], cap: int) ->
     if flt.search and has_search(flt):
         match = fts_query(flt.search)
         queries.append(
-            [names_matches(name_pattern(flt.search))] + ([text_matches(match)] if match else [])
+            [names_matches(session, flt.search)] + ([text_matches(match)] if match else [])
         )
     sets: list[set[int]] = []
     for parts in queries:
@@ -336,7 +335,7 @@ def _set_sizes(
         by_text = _capped_count(session, text_matches(match), cap + 1) if match else 0
         by_name = 0
         if by_text <= cap:
-            by_name = _capped_count(session, names_matches(name_pattern(flt.search)), cap + 1)
+            by_name = _capped_count(session, names_matches(session, flt.search), cap + 1)
         sizes.append((by_text + by_name, "search"))
     if flt.date_from is not None and flt.date_to is not None:
         widest = session.scalar(select(func.max(Event.span_class)))

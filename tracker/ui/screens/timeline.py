@@ -8,7 +8,6 @@ from pathlib import Path
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Container
-from textual.timer import Timer
 from textual.widgets import Footer
 
 from tracker.domain import EventDraft, EventFilter, EventView, FollowUpDraft
@@ -35,7 +34,6 @@ from tracker.ui.widgets.nav_bar import NavBar
 from tracker.ui.widgets.timeline_list import Anchor, TimelineList
 
 WIDE = 120  # from this width the details sit beside the list
-DEBOUNCE = 0.12  # seconds of quiet typing before the filter is applied
 
 
 class TimelineScreen(TrackerScreen):
@@ -43,7 +41,6 @@ class TimelineScreen(TrackerScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self._debounce: Timer | None = None
         self._detail_for: int | None = None
         self._full: EventView | None = None
 
@@ -102,17 +99,14 @@ class TimelineScreen(TrackerScreen):
         parsed = self.filter_bar.parsed
         self.filter_bar.show_state()
         if parsed.ok:
-            if self._debounce is not None:
-                self._debounce.stop()
             self.timeline.load(parsed.filter, Anchor(day or self.today, event_id))
         self.timeline.focus()
 
     @on(FilterBar.Changed)
     def _query_changed(self, message: FilterBar.Changed) -> None:
-        if self._debounce is not None:
-            self._debounce.stop()
+        # Applied at every keystroke: a newer query abandons the reads of the one before.
         if message.parsed.ok:
-            self._debounce = self.set_timer(DEBOUNCE, self._apply_filter)
+            self._apply_filter()
 
     def _apply_filter(self) -> None:
         parsed = self.filter_bar.parsed

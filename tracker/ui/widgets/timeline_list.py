@@ -23,7 +23,7 @@ from tracker.domain import (
     TimelineKey,
     Window,
 )
-from tracker.errors import UserError
+from tracker.errors import Cancelled, UserError
 from tracker.ui import keys
 from tracker.ui.formatting import month_of, month_title, participants_short
 from tracker.ui.messages import (
@@ -37,7 +37,7 @@ from tracker.ui.messages import (
 )
 
 CHUNK = 100  # rows per read beyond the loaded ones
-FIRST_BEFORE, FIRST_AFTER = 30, 70  # the first read of a timeline: a screenful and a bit
+FIRST_BEFORE, FIRST_AFTER = 20, 45  # the first read of a timeline: a screenful and a bit
 MAX_ROWS = 8 * CHUNK  # rows kept in memory at most
 NEAR = CHUNK // 2  # rows kept loaded beyond the cursor, so a page down never waits
 FAR = 2 * CHUNK  # beyond this from the loaded rows a move reads by position instead
@@ -54,6 +54,7 @@ class TimelineSource(Protocol):
         *,
         before: int = ...,
         after: int = ...,
+        stop: Callable[[], bool] = ...,
     ) -> Window: ...
 
     def locate(
@@ -217,14 +218,18 @@ class TimelineList(ScrollView, can_focus=True):
         exit_on_error=False,
     )
     def _load_worker(self, generation: int, flt: EventFilter, anchor: Anchor) -> None:
+        stop = self._stale(generation)  # typing on makes this read moot: abandon it then
         try:
             if anchor.day == END and anchor.key is None:
-                window = self._source.window(flt, END, before=FIRST_BEFORE + FIRST_AFTER, after=0)
+                size = FIRST_BEFORE + FIRST_AFTER
+                window = self._source.window(flt, END, before=size, after=0, stop=stop)
                 cursor = len(window.rows) - 1
             else:
                 at: TimelineKey | dt.date | None = anchor.key or anchor.day
                 at = None if at == START else at
-                window = self._source.window(flt, at, before=FIRST_BEFORE, after=FIRST_AFTER)
+                window = self._source.window(
+                    flt, at, before=FIRST_BEFORE, after=FIRST_AFTER, stop=stop
+                )
                 found = window.index_of(anchor.event_id) if anchor.event_id else None
                 if found is not None:
                     cursor = found
@@ -233,6 +238,8 @@ class TimelineList(ScrollView, can_focus=True):
                 else:
                     cursor = sum(1 for key in window.keys if key.start < anchor.day)
                 cursor = max(min(cursor, len(window.rows) - 1), 0)
+        except Cancelled:
+            return
         except UserError as exc:
             self.post_message(TimelineFailed(generation, exc.message))
             return
