@@ -8,8 +8,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
 from textual import events, work
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
@@ -42,6 +43,9 @@ MAX_ROWS = 8 * CHUNK  # rows kept in memory at most
 NEAR = CHUNK // 2  # rows kept loaded beyond the cursor, so a page down never waits
 FAR = 2 * CHUNK  # beyond this from the loaded rows a move reads by position instead
 START, END = dt.date.min, dt.date.max  # anchors: the first and the last event
+# Seconds a new timeline stays before rows beyond the view are read and it is counted: each
+# keystroke in the filter box loads a timeline, and only the last one needs those.
+SETTLE = 0.15
 
 
 class TimelineSource(Protocol):
@@ -103,14 +107,29 @@ class Columns:
         return cls(when, kind, rest - with_, with_)
 
 
-def _cell(text: str, width: int, style: Style | str = "", *, right: bool = False) -> Text:
-    cell = Text(text, style=style, no_wrap=True, overflow="ellipsis", end="")
-    cell.truncate(width, overflow="ellipsis")
-    if right:
-        cell.align("right", width)
-    else:
-        cell.pad_right(width - cell.cell_len)
-    return cell
+def _fit(text: str, width: int, *, right: bool = False) -> str:
+    """`text` in exactly `width` cells: padded, or cut with an ellipsis."""
+    length = cell_len(text)
+    if length > width:
+        return set_cell_size(text, width - 1) + "…" if width > 0 else ""
+    padding = " " * (width - length)
+    return padding + text if right else text + padding
+
+
+@dataclass(frozen=True, slots=True)
+class _Styles:
+    """The list's styles, combined with its base style once per theme and focus."""
+
+    base: Style
+    cursor: Style
+    header: Style
+    month: Style
+    year: Style
+    today: Style
+    muted: Style
+    open: Style
+    cancelled: Style
+    postponed: Style
 
 
 class TimelineList(ScrollView, can_focus=True):
@@ -157,6 +176,7 @@ class TimelineList(ScrollView, can_focus=True):
         self._layout_key: tuple[int, ...] | None = None
         self._layout_lines: list[_Line] = []
         self._version = 0
+        self._line_styles: tuple[tuple[object, ...], _Styles] | None = None
         self.loaded = False
 
     # -- what the screen reads ---------------------------------------------------------------
@@ -202,6 +222,8 @@ class TimelineList(ScrollView, can_focus=True):
         """Show the timeline for `flt` with the cursor at `anchor` (rows stay until it loads)."""
         self._generation += 1
         self._requested = {self._generation: flt}
+        self._extending.clear()  # reads for the timeline before are abandoned
+        self._jumping = False
         self._load_worker(self._generation, flt, anchor)
 
     def set_today(self, today: dt.date) -> None:
@@ -260,11 +282,14 @@ class TimelineList(ScrollView, can_focus=True):
     def _extend_worker(
         self, generation: int, flt: EventFilter, edge: TimelineKey, after: bool
     ) -> None:
+        stop = self._stale(generation)
         try:
             if after:
-                window = self._source.window(flt, edge, before=0, after=CHUNK + 1)
+                window = self._source.window(flt, edge, before=0, after=CHUNK + 1, stop=stop)
             else:
-                window = self._source.window(flt, edge, before=CHUNK, after=0)
+                window = self._source.window(flt, edge, before=CHUNK, after=0, stop=stop)
+        except Cancelled:
+            return
         except Exception as exc:
             self.post_message(TimelineFailed(generation, str(exc)))  # a UserError is one line
             return
@@ -302,10 +327,19 @@ class TimelineList(ScrollView, can_focus=True):
         top = max(self._min_top(self._cursor, height), self._cursor - height // 3, 0)
         top = min(top, self._min_top(self._total - 1, height))
         self.scroll_to(y=top, animate=False, force=True)
-        self._want_view(top)
+        self._want(top, top + height)  # only what the view lacks; the rest once typing pauses
         self._highlighted()
-        if not self._located and window.keys:
-            self._locate_worker(message.generation, self._filter, window.keys[message.cursor])
+        generation = message.generation
+        self.set_timer(SETTLE, lambda: self._settled(generation))
+
+    def _settled(self, generation: int) -> None:
+        """The timeline shown has stayed a moment: read ahead of the view, and count."""
+        if generation != self._generation:
+            return
+        self._want_view()
+        key = self.current_key
+        if not self._located and key is not None:
+            self._locate_worker(generation, self._filter, key)
 
     def on_timeline_located(self, message: TimelineLocated) -> None:
         message.stop()
@@ -624,73 +658,93 @@ class TimelineList(ScrollView, can_focus=True):
         self._changed()
 
     def render_line(self, y: int) -> Strip:
+        # Segments built directly (no Rich Text per cell): a page down redraws every line.
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        styles = self._styles()
         lines = self._layout()
         if y >= len(lines):
-            return Strip.blank(width, base)
-        line = lines[y]
-        text = self._line_text(line, width)
-        text.stylize_before(base)
-        return Strip(list(text.render(self.app.console)), width).adjust_cell_length(width, base)
+            return Strip.blank(width, styles.base)
+        strip = Strip(self._line_segments(lines[y], width, styles))
+        return strip.adjust_cell_length(width, styles.base)
 
-    def _style(self, name: str) -> Style:
-        return self.get_component_rich_style(name)
+    def _styles(self) -> _Styles:
+        key = (self.rich_style, self.has_focus, self.app.theme)
+        if self._line_styles is None or self._line_styles[0] != key:
+            base, style = self.rich_style, self.get_component_rich_style
+            cursor = style("timeline--cursor" if self.has_focus else "timeline--cursor-blurred")
+            muted = style("timeline--muted")
+            self._line_styles = (
+                key,
+                _Styles(
+                    base=base,
+                    cursor=cursor,
+                    header=base + style("timeline--header"),
+                    month=base + style("timeline--month"),
+                    year=base + style("timeline--year"),
+                    today=base + style("timeline--today"),
+                    muted=base + muted,
+                    open=base + style("timeline--open"),
+                    cancelled=base + muted + Style(strike=True),
+                    postponed=base + muted + Style(italic=True),
+                ),
+            )
+        return self._line_styles[1]
 
-    def _line_text(self, line: _Line, width: int) -> Text:
+    def _line_segments(self, line: _Line, width: int, styles: _Styles) -> list[Segment]:
         cols = Columns.fit(width)
         if line.kind == "header":
-            style = self._style("timeline--header")
-            cells = [
-                _cell(" WHEN", cols.when + 1, style),
-                _cell("KIND", cols.kind, style),
-                _cell("TITLE", cols.title, style),
-            ]
+            style = styles.header
+            cells = [(" WHEN", cols.when + 1), ("KIND", cols.kind), ("TITLE", cols.title)]
             if cols.with_:
-                cells.append(_cell("WITH", cols.with_, style))
-            cells.append(_cell("OPEN", cols.open, style, right=True))
-            return Text(" ", style=style).join(cells)
+                cells.append(("WITH", cols.with_))
+            text = " ".join(_fit(label, size) for label, size in cells)
+            return [Segment(text + " " + _fit("OPEN", cols.open, right=True), style)]
         if line.kind == "empty":
             message = (
                 "No events yet: press a to add one."
                 if self._filter.is_empty()
                 else "No events match this filter: press escape to clear it."
             )
-            return _cell(" " + message, width, self._style("timeline--muted"))
+            return [Segment(_fit(" " + message, width), styles.muted)]
         if line.kind == "loading":
-            return _cell(" …", width, self._style("timeline--muted"))
+            return [Segment(_fit(" …", width), styles.muted)]
         if line.kind == "today":
             today = self._today
             label = f" ▸ today, {today.day} {today:%B} {today.year} "
-            return _cell(label.ljust(width, "╌"), width, self._style("timeline--today"))
+            return [Segment(_fit(label.ljust(width, "╌"), width), styles.today)]
         if line.kind == "month":
             if line.new_year:
                 label = f"━━ {month_title(line.month)} "
-                return _cell(label.ljust(width, "━"), width, self._style("timeline--year"))
+                return [Segment(_fit(label.ljust(width, "━"), width), styles.year)]
             label = f"── {month_title(line.month)} "
-            return _cell(label.ljust(width, "─"), width, self._style("timeline--month"))
+            return [Segment(_fit(label.ljust(width, "─"), width), styles.month)]
         row = self.row(line.index)
         assert row is not None
-        return self._render_row(row, line.index, cols)
+        return self._row_segments(row, line.index, cols, styles)
 
-    def _render_row(self, row: EventView, index: int, cols: Columns) -> Text:
-        muted = self._style("timeline--muted")
-        row_style: Style | str = ""
+    def _row_segments(
+        self, row: EventView, index: int, cols: Columns, styles: _Styles
+    ) -> list[Segment]:
+        plain = styles.base
         if row.status is EventStatus.CANCELLED:
-            row_style = muted + Style(strike=True)
+            plain = styles.cancelled
         elif row.status is EventStatus.POSTPONED:
-            row_style = muted + Style(italic=True)
+            plain = styles.postponed
+        kind = styles.muted if plain is styles.base else plain
+        opened = f"●{row.open_follow_ups}" if row.open_follow_ups else ""
         cells = [
-            _cell(" " + row.when.label, cols.when + 1, row_style),
-            _cell(row.kind.value, cols.kind, row_style or muted),
-            _cell(row.title, cols.title, row_style),
+            (_fit(" " + row.when.label, cols.when + 1), plain),
+            (_fit(row.kind.value, cols.kind), kind),
+            (_fit(row.title, cols.title), plain),
         ]
         if cols.with_:
-            cells.append(_cell(participants_short(row, 2), cols.with_, muted))
-        opened = f"●{row.open_follow_ups}" if row.open_follow_ups else ""
-        cells.append(_cell(opened, cols.open, self._style("timeline--open"), right=True))
-        text = Text(" ").join(cells)
+            cells.append((_fit(participants_short(row, 2), cols.with_), styles.muted))
+        cells.append((_fit(opened, cols.open, right=True), styles.open))
+        gap = styles.base
         if index == self._cursor:
-            name = "timeline--cursor" if self.has_focus else "timeline--cursor-blurred"
-            text.stylize(self._style(name))
-        return text
+            cells = [(text, style + styles.cursor) for text, style in cells]
+            gap = gap + styles.cursor
+        segments = [Segment(cells[0][0], cells[0][1])]
+        for text, style in cells[1:]:
+            segments += [Segment(" ", gap), Segment(text, style)]
+        return segments
