@@ -21,7 +21,7 @@ from tracker.clock import FixedClock
 from tracker.domain import EventFilter, Location, TimelineKey, Window
 from tracker.services import Services, open_services
 from tracker.services.events import EventService
-from tracker.ui.widgets.timeline_list import CHUNK, MAX_ROWS, Anchor, TimelineList
+from tracker.ui.widgets.timeline_list import CHUNK, MAX_ROWS, SETTLE, Anchor, TimelineList
 
 EVENTS = 4000
 MIDDLE = dt.date(2021, 7, 1)
@@ -106,7 +106,7 @@ async def test_a_long_history_is_read_in_windows_around_the_view(
     total = services.events.count(flt)
     opens_at = services.events.position_of_date(flt, MIDDLE)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+        await settle(pilot, 2 * SETTLE)
         timeline = app.query_one(TimelineList)
         assert timeline.exact  # located in the background: the place and the count are known
         assert (timeline.total, timeline.cursor) == (total, opens_at)
@@ -115,18 +115,18 @@ async def test_a_long_history_is_read_in_windows_around_the_view(
         assert timeline.current.when.start >= MIDDLE
 
         await pilot.press("end")
-        await settle(pilot)
+        await settle(pilot, 2 * SETTLE)
         assert timeline.cursor == total - 1
         assert timeline.visible_rows()[-1].id == at(services, flt, total - 1)
 
         await pilot.press("home")
-        await settle(pilot)
+        await settle(pilot, 2 * SETTLE)
         assert timeline.cursor == 0
         assert timeline.visible_rows()[0].id == at(services, flt, 0)
 
         for _ in range(12):
             await pilot.press("pagedown")
-        await settle(pilot)
+        await settle(pilot, 2 * SETTLE)
         assert timeline.cursor > 12 * 10
         assert timeline.current is not None
         assert timeline.current.id == at(services, flt, timeline.cursor)
