@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from pathlib import Path
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Container
+from textual.timer import Timer
 from textual.widgets import Footer
 
 from tracker.domain import EventDraft, EventFilter, EventView, FollowUpDraft
@@ -34,6 +36,7 @@ from tracker.ui.widgets.nav_bar import NavBar
 from tracker.ui.widgets.timeline_list import Anchor, TimelineList
 
 WIDE = 120  # from this width the details sit beside the list
+DETAIL_PAUSE = 0.1  # seconds between detail pane updates while the cursor keeps moving
 
 
 class TimelineScreen(TrackerScreen):
@@ -42,6 +45,9 @@ class TimelineScreen(TrackerScreen):
     def __init__(self) -> None:
         super().__init__()
         self._detail_for: int | None = None
+        self._detail_next: TimelineHighlighted | None = None
+        self._detail_shown = 0.0
+        self._detail_timer: Timer | None = None
         self._full: EventView | None = None
 
     def compose(self) -> ComposeResult:
@@ -136,6 +142,21 @@ class TimelineScreen(TrackerScreen):
             if message.total
             else count(0, "event")
         )
+        # The detail pane follows at most every DETAIL_PAUSE while the cursor runs (a held
+        # page down): laying it out again costs more than moving the list.
+        self._detail_next = message
+        wait = self._detail_shown + DETAIL_PAUSE - time.monotonic()
+        if wait <= 0:
+            self._show_detail()
+        elif self._detail_timer is None:
+            self._detail_timer = self.set_timer(wait, self._show_detail)
+
+    def _show_detail(self) -> None:
+        self._detail_timer = None
+        message, self._detail_next = self._detail_next, None
+        if message is None:
+            return
+        self._detail_shown = time.monotonic()
         detail = self.query_one(EventDetail)
         event = message.event
         if event is None:

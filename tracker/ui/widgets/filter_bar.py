@@ -92,6 +92,8 @@ class FilterBar(Vertical):
         self._day_bound = day_bound
         self.suggester = QuerySuggester(names)
         self.parsed = parse_query("", day_bound)
+        self._state: Content | None = None
+        self._position: str | None = None
 
     def compose(self) -> ComposeResult:
         yield FilterInput(
@@ -126,11 +128,16 @@ class FilterBar(Vertical):
         error = problem or self.parsed.error
         self.set_class(error is not None, "-error")
         if error:
-            state.update(Content.assemble(("✗ ", "bold $error"), (error, "$error")))
+            content = Content.assemble(("✗ ", "bold $error"), (error, "$error"))
         else:
-            state.update(
-                Content.assemble(("showing ", "$text-muted"), describe_filter(self.parsed.filter))
+            content = Content.assemble(
+                ("showing ", "$text-muted"), describe_filter(self.parsed.filter)
             )
+        if content != self._state:  # asked at every cursor move: redraw only on a change
+            self._state = content
+            state.update(content, layout=False)  # a fixed-size line: no layout needed
 
     def show_position(self, text: str) -> None:
-        self.query_one("#filter-position", Static).update(text)
+        if text != self._position:
+            self._position = text
+            self.query_one("#filter-position", Static).update(text, layout=False)
