@@ -312,3 +312,23 @@ class Deleted:
     label: str
     payload: dict[str, object]
     detached_follow_ups: tuple[int, ...] = ()
+
+
+class FollowUpScope(StrEnum):
+    """Which follow-ups a list shows."""
+
+    OPEN = "open"
+    OVERDUE = "overdue"
+    DUE_SOON = "soon"
+    DONE = "done"
+    ALL = "all"
+
+
+@dataclass(frozen=True, slots=True)
+class StakeholderProfile:
+    """`stakeholder show`: who they are, their timeline and what they owe."""
+
+    stakeholder: StakeholderView
+    timeline: tuple[EventView, ...]
+    open_follow_ups: tuple[FollowUpView, ...]
+    affiliates: tuple[str, ...]

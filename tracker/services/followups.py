@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import builtins
 import datetime as dt
-from enum import StrEnum
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
@@ -13,6 +12,7 @@ from tracker.domain import (
     Deleted,
     FollowUpChanges,
     FollowUpDraft,
+    FollowUpScope,
     FollowUpStatus,
     FollowUpView,
 )
@@ -23,14 +23,6 @@ from tracker.services.views import date_only, follow_up_view
 from tracker.storage.models import Event, FollowUp
 
 DUE_SOON_DAYS = 14
-
-
-class FollowUpScope(StrEnum):
-    OPEN = "open"
-    OVERDUE = "overdue"
-    DUE_SOON = "soon"
-    DONE = "done"
-    ALL = "all"
 
 
 def _text(text: str) -> str:
@@ -191,3 +183,6 @@ class FollowUpService:
         if follow_up is None:
             raise NotFound(f"no follow-up with id {follow_up_id}")
         return follow_up
+
+
+__all__ = ["DUE_SOON_DAYS", "FollowUpScope", "FollowUpService"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 import json
-from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
@@ -14,13 +13,12 @@ from tracker.domain import (
     Attendance,
     Deleted,
     EventStatus,
-    EventView,
     FollowUpStatus,
-    FollowUpView,
     Role,
     StakeholderChanges,
     StakeholderDraft,
     StakeholderKind,
+    StakeholderProfile,
     StakeholderView,
     When,
 )
@@ -37,16 +35,6 @@ from tracker.storage.models import (
     StakeholderAlias,
     StakeholderTag,
 )
-
-
-@dataclass(frozen=True, slots=True)
-class StakeholderProfile:
-    """`stakeholder show`: who they are, their timeline and what they owe."""
-
-    stakeholder: StakeholderView
-    timeline: tuple[EventView, ...]
-    open_follow_ups: tuple[FollowUpView, ...]
-    affiliates: tuple[str, ...]
 
 
 class StakeholderService:
@@ -474,3 +462,6 @@ SELECT coalesce(json_group_array(json_array(name, id)), '[]') FROM (
 
 def _plural(n: int, word: str) -> str:
     return word if n == 1 else f"{word}s"
+
+
+__all__ = ["StakeholderProfile", "StakeholderService"]

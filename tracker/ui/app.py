@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App
@@ -10,7 +11,6 @@ from textual.screen import ModalScreen
 
 from tracker.clock import Clock
 from tracker.domain import Deleted
-from tracker.services import Services
 from tracker.settings import Settings
 from tracker.ui import keys
 from tracker.ui.commands import TrackerCommands
@@ -28,6 +28,9 @@ from tracker.ui.screens.help import HelpScreen
 from tracker.ui.screens.stakeholders import StakeholdersScreen
 from tracker.ui.screens.timeline import TimelineScreen
 from tracker.ui.undo import UndoStack
+
+if TYPE_CHECKING:
+    from tracker.services import Services
 
 DARK, LIGHT = "textual-dark", "textual-light"
 

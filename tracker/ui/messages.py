@@ -12,11 +12,11 @@ from tracker.domain import (
     EventView,
     FollowUpView,
     Location,
+    StakeholderProfile,
     StakeholderView,
     TimelineKey,
     Window,
 )
-from tracker.services import StakeholderProfile
 
 
 @dataclass

@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING, cast
 
 from textual.screen import Screen
 
-from tracker.services import Services
 from tracker.ui.messages import ActionFailed, DataChanged
 
 if TYPE_CHECKING:
+    from tracker.services import Services
     from tracker.ui.app import TrackerApp
 
 

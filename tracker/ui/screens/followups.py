@@ -7,8 +7,7 @@ from textual.app import ComposeResult
 from textual.content import Content
 from textual.widgets import Footer, Static
 
-from tracker.domain import FollowUpDraft, FollowUpStatus, FollowUpView
-from tracker.services import FollowUpScope
+from tracker.domain import FollowUpDraft, FollowUpScope, FollowUpStatus, FollowUpView
 from tracker.ui import keys
 from tracker.ui.formatting import count, cut, due_text, fit_widths
 from tracker.ui.messages import (

@@ -7,8 +7,7 @@ from textual.app import ComposeResult
 from textual.content import Content
 from textual.widgets import DataTable, Footer, Static
 
-from tracker.domain import EventView, StakeholderView
-from tracker.services import StakeholderProfile
+from tracker.domain import EventView, StakeholderProfile, StakeholderView
 from tracker.ui import keys
 from tracker.ui.formatting import count, cut, fit_widths
 from tracker.ui.messages import (
