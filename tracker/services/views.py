@@ -152,7 +152,7 @@ def load_event_views(
             select(tag_table.event_id, tag_table.tag)
             .where(tag_table.event_id.in_(batch))
             .order_by(tag_table.event_id, tag_table.tag)
-        ):
+        ).all():  # fetched at once: iterating a result fetches row by row
             tags[event_id].append(tag)
         if full:
             _load_follow_ups(ctx, session, batch, follow_ups, open_counts, whens)
@@ -166,7 +166,7 @@ def load_event_views(
                     Unindexed(f.status) == FollowUpStatus.OPEN,
                 )
                 .group_by(f.event_id)
-            ):
+            ).all():
                 if owner_event is not None:
                     open_counts[owner_event] = count
     no_people: tuple[ParticipantView, ...] = ()
@@ -211,7 +211,7 @@ def _load_participants(
         .join_from(_P, _S, s.id == p.stakeholder_id)
         .where(p.event_id.in_(ids))
         .order_by(p.event_id, p.role, s.name_key)
-    )
+    ).all()
     for event_id, stakeholder_id, name, kind, role, attendance in rows:
         into[event_id].append(ParticipantView(stakeholder_id, name, kind, role, attendance))
 
@@ -244,7 +244,7 @@ def _load_follow_ups(
         .outerjoin(owner, owner.id == FollowUp.owner_id)
         .where(FollowUp.event_id.in_(ids))
         .order_by(FollowUp.id)
-    )
+    ).all()
     today = ctx.today()
     for row in rows:
         (follow_up_id, text, status, event_id, event_title, owner_id, owner_name) = row[:7]
