@@ -44,6 +44,11 @@ class Role(StrEnum):
     SPEAKER = "speaker"
 
 
+ROLE_ORDER = {"host": 0, "organizer": 1, "speaker": 2, "participant": 3, "invited": 4}
+"""Where each role comes in an event's list of participants (any other role after these;
+within a role, by name)."""
+
+
 class Attendance(StrEnum):
     INVITED = "invited"
     CONFIRMED = "confirmed"

@@ -35,7 +35,7 @@ from tracker.services.queries import name_pattern
 from tracker.services.timeline import MATCHES_CAP, TimelineKey
 from tracker.services.transfer import event_row
 from tracker.settings import Settings
-from tracker.storage import migrations
+from tracker.storage import lite, migrations
 from tracker.storage.models import Stakeholder
 
 
@@ -205,8 +205,8 @@ def test_the_start_up_check_reads_the_head_alembic_reads(generated: Path) -> Non
     from tracker.storage.engine import make_engine
 
     engine = make_engine(f"sqlite:///{generated}")
-    location = str(migrations.script_location())
-    assert migrations._scripted_head(location) == migrations.head_revision(engine)
+    location = str(lite.script_location())
+    assert lite.scripted_head(location) == migrations.head_revision(engine)
     assert migrations._stored_revision(engine) == migrations.head_revision(engine)
     engine.dispose()
 

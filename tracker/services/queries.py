@@ -37,11 +37,11 @@ from sqlalchemy.sql.visitors import InternalTraversal
 
 from tracker.domain import EventFilter
 from tracker.services.names import NAME_INDEX, NameIndexSource, resolve_stakeholder
+from tracker.storage.lite import MAX_SPAN_CLASS
 from tracker.storage.models import Event, EventTag, Participation, Stakeholder
 from tracker.storage.search import fts_query
 
 TIMELINE_ORDER = (Event.start_date, Event.sort_time, Event.id)
-MAX_SPAN_CLASS = 22  # span_class of the longest interval a date can hold (< 2**22 days)
 
 _FTS = table("events_fts")
 _ROWID: ColumnClause[Any] = literal_column("events_fts.rowid")

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
+from tracker.domain import ROLE_ORDER as ROLE_ORDER  # re-exported: csv_rows reads it here
 from tracker.domain import (
     EventView,
     FollowUpStatus,
@@ -276,7 +277,6 @@ def _load_follow_ups(
         )
 
 
-ROLE_ORDER = {"host": 0, "organizer": 1, "speaker": 2, "participant": 3, "invited": 4}
 _ROLE_ORDER = ROLE_ORDER
 
 

@@ -13,8 +13,8 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from tracker.errors import Cancelled
+from tracker.storage.lite import BUSY_TIMEOUT_MS
 
-BUSY_TIMEOUT_MS = 10_000
 _BEGIN_OPTION = "tracker_begin"
 
 

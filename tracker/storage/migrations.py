@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import re
 import sqlite3
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,19 +13,12 @@ from sqlalchemy.exc import DBAPIError
 
 from tracker.errors import UserError
 from tracker.storage.engine import is_sqlite, sqlite_path
+from tracker.storage.lite import script_location, scripted_head
 from tracker.storage.models import Base
 from tracker.storage.search import include_name
 
 if TYPE_CHECKING:  # Alembic loads in ~0.15 s: only when a migration or check runs
     from alembic.config import Config
-
-
-def script_location() -> Path:
-    """The migrations folder: inside the installed wheel, or `db/` in a source checkout."""
-    packaged = resources.files("tracker") / "_migrations"
-    if packaged.is_dir():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parents[2] / "db"
 
 
 def alembic_config(engine: Engine) -> Config:
@@ -114,7 +104,7 @@ def ensure_current(engine: Engine) -> UpgradeResult:
     files' `revision`/`down_revision` lines, without importing Alembic; anything unusual
     (no version table, several heads, a file it cannot read) takes Alembic's full path.
     """
-    head = _scripted_head(str(script_location()))
+    head = scripted_head(str(script_location()))
     if head is not None and _stored_revision(engine) == head:
         return UpgradeResult(head, head, None)
     before = current_revision(engine)
@@ -179,35 +169,6 @@ def _known_revisions(engine: Engine) -> set[str]:
 
     scripts = ScriptDirectory.from_config(alembic_config(engine))
     return {script.revision for script in scripts.walk_revisions()}
-
-
-_REVISION = re.compile(r"^revision(?:\s*:[^=]*)?=\s*[\"']([^\"']+)[\"']\s*$", re.MULTILINE)
-_DOWN = re.compile(r"^down_revision(?:\s*:[^=]*)?=\s*(.+?)\s*$", re.MULTILINE)
-_QUOTED = re.compile(r"^[\"']([^\"']+)[\"']$")
-
-
-@functools.lru_cache(maxsize=4)
-def _scripted_head(location: str) -> str | None:
-    """The single head of the migration files, read as text; None when unsure."""
-    revisions: set[str] = set()
-    parents: set[str] = set()
-    try:
-        files = sorted((Path(location) / "versions").glob("*.py"))
-        for path in files:
-            text = path.read_text(encoding="utf-8")
-            revision, down = _REVISION.search(text), _DOWN.search(text)
-            if revision is None or down is None:
-                return None
-            revisions.add(revision[1])
-            if down[1] != "None":
-                parent = _QUOTED.match(down[1])
-                if parent is None:  # a merge point or anything else: let Alembic read it
-                    return None
-                parents.add(parent[1])
-    except OSError:
-        return None
-    heads = revisions - parents
-    return heads.pop() if len(heads) == 1 and parents <= revisions else None
 
 
 def _stored_revision(engine: Engine) -> str | None:

@@ -1,0 +1,295 @@
+"""Reading a SQLite file at the schema head with the standard library's sqlite3: no SQLAlchemy.
+
+A read-only command (`event list`, the TUI's first screen) spends most of a short run
+importing SQLAlchemy. When the database is a SQLite file whose schema is already at the head
+of the migrations, nothing needs migrating and the few queries such a read makes can go
+straight to sqlite3: `open_at_head` opens the file read-only inside one read transaction, or
+says it cannot (anything else takes the SQLAlchemy path, which migrates as before). The SQL
+here mirrors `tracker.services.queries` and `tracker.services.views` for the filters it
+covers; tests compare the two on real files.
+
+The head is read from the migration files themselves (`scripted_head`, as the start-up check
+of `tracker.storage.migrations` does), so a new migration needs no second edit here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tracker.domain import ROLE_ORDER
+
+BUSY_TIMEOUT_MS = 10_000  # how long a statement waits for another connection's lock
+MAX_SPAN_CLASS = 22  # span_class of the longest interval a date can hold (< 2**22 days)
+# Large enough to map the whole file of a million events: pages are then read in place
+# instead of copied in by a system call each (a third faster for the random reads here).
+MMAP_BYTES = 4 << 30
+
+EVENT_COLUMNS = (
+    "id, title, kind, start_date, end_date, precision, sort_time, start_at, end_at, tz, status, "
+    "location, summary, notes, source, created_at, updated_at"
+)
+"""The columns of `tracker.services.views.EVENT_COLUMNS`, in that order, as stored."""
+TIMELINE_ORDER = "start_date, sort_time, id"
+TIMELINE_ORDER_DESC = "start_date DESC, sort_time DESC, id DESC"
+
+Row = tuple[Any, ...]
+
+
+# -- the schema head, without Alembic ------------------------------------------------------
+
+
+def script_location() -> Path:
+    """The migrations folder: inside the installed wheel, or `db/` in a source checkout."""
+    packaged = Path(__file__).resolve().parents[1] / "_migrations"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "db"
+
+
+_REVISION = re.compile(r"^revision(?:\s*:[^=]*)?=\s*[\"']([^\"']+)[\"']\s*$", re.MULTILINE)
+_DOWN = re.compile(r"^down_revision(?:\s*:[^=]*)?=\s*(.+?)\s*$", re.MULTILINE)
+_QUOTED = re.compile(r"^[\"']([^\"']+)[\"']$")
+
+
+@functools.lru_cache(maxsize=4)
+def scripted_head(location: str) -> str | None:
+    """The single head of the migration files, read as text; None when unsure."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    try:
+        files = sorted((Path(location) / "versions").glob("*.py"))
+        for path in files:
+            text = path.read_text(encoding="utf-8")
+            revision, down = _REVISION.search(text), _DOWN.search(text)
+            if revision is None or down is None:
+                return None
+            revisions.add(revision[1])
+            if down[1] != "None":
+                parent = _QUOTED.match(down[1])
+                if parent is None:  # a merge point or anything else: let Alembic read it
+                    return None
+                parents.add(parent[1])
+    except OSError:
+        return None
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 and parents <= revisions else None
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file a plain `sqlite:///PATH` URL names; None for any other URL (memory, URI
+    filenames, query options, other databases), which only SQLAlchemy reads the same way."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix):
+        return None
+    database = url[len(prefix) :]
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    if any(c in database for c in "?#%"):
+        return None
+    return Path(database).expanduser()
+
+
+def open_at_head(path: Path) -> sqlite3.Connection | None:
+    """`path` opened read-only, inside a read transaction, when its schema is at the head of
+    the migrations; None when it is not (or does not exist, or cannot be read here)."""
+    head = scripted_head(str(script_location()))
+    if head is None or not path.is_file():
+        return None
+    try:
+        connection = sqlite3.connect(
+            path.absolute().as_uri() + "?mode=ro",
+            uri=True,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            isolation_level=None,  # transactions are begun here, explicitly
+            check_same_thread=False,
+        )
+    except sqlite3.Error:
+        return None
+    try:
+        connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        connection.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
+        connection.execute("BEGIN")
+        stored = connection.execute("SELECT version_num FROM alembic_version").fetchall()
+    except sqlite3.Error:
+        connection.close()
+        return None
+    if stored != [(head,)]:
+        connection.close()
+        return None
+    return connection
+
+
+# -- the timeline --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """What `list_events` can filter on: the date-range, kind, status and tag filters of
+    `EventFilter`, with tags already cleaned (stripped, lower case, no repeats)."""
+
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    kinds: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+
+
+def list_events(connection: sqlite3.Connection, listing: Listing, limit: int | None) -> list[Row]:
+    """`EVENT_COLUMNS` rows of the events `listing` keeps, in timeline order."""
+    where, params = _conditions(connection, listing)
+    sql = f"SELECT {EVENT_COLUMNS} FROM events"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += f" ORDER BY {TIMELINE_ORDER}"
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    return connection.execute(sql, params).fetchall()
+
+
+def _conditions(connection: sqlite3.Connection, listing: Listing) -> tuple[list[str], list[Any]]:
+    """The WHERE terms of `tracker.services.queries.event_conditions` (its whole-result plan)
+    for the filters of `listing`, with their parameters."""
+    where: list[str] = []
+    params: list[Any] = []
+    date_from, date_to = listing.date_from, listing.date_to
+    if date_from is not None:
+        where.append("end_date >= ?")
+        params.append(date_from.isoformat())
+    if date_to is not None:
+        where.append("start_date <= ?")
+        params.append(date_to.isoformat())
+    if date_from is not None and date_to is not None:
+        # One short range of ix_events_span_start per length class (see migration 0003).
+        widest = connection.execute("SELECT max(span_class) FROM events").fetchone()[0]
+        last = MAX_SPAN_CLASS if widest is None else min(int(widest), MAX_SPAN_CLASS)
+        terms: list[str] = []
+        first = date_from.toordinal()
+        for k in range(max(last, 0) + 1):
+            reach = (1 << k) - 1
+            if first - reach < 1:  # reaches back past year 1: the rest, unbounded
+                terms.append("(span_class >= ? AND start_date <= ?)")
+                params += [k, date_to.isoformat()]
+                break
+            earliest = dt.date.fromordinal(first - reach)
+            terms.append("(span_class = ? AND start_date BETWEEN ? AND ?)")
+            params += [k, earliest.isoformat(), date_to.isoformat()]
+        where.append("(" + " OR ".join(terms) + ")")
+    for column, values in (("kind", listing.kinds), ("status", listing.statuses)):
+        if values:
+            where.append(f"{column} IN ({', '.join('?' * len(values))})")
+            params += values
+    for tag in listing.tags:
+        where.append("id IN (SELECT event_id FROM event_tags WHERE tag = ?)")
+        params.append(tag)
+    return where, params
+
+
+def timeline_window(
+    connection: sqlite3.Connection, day: dt.date | None, *, before: int, after: int
+) -> tuple[list[Row], list[Row]]:
+    """The unfiltered timeline around `day`: up to `before + 1` rows starting before it
+    (nearest first) and up to `after + 1` from it on; the extra row of each tells whether
+    more lie beyond. With no day, the start of the timeline and nothing before."""
+    if day is None:
+        later = connection.execute(
+            f"SELECT {EVENT_COLUMNS} FROM events ORDER BY {TIMELINE_ORDER} LIMIT ?", (after + 1,)
+        ).fetchall()
+        return [], later
+    later = connection.execute(
+        f"SELECT {EVENT_COLUMNS} FROM events WHERE start_date >= ? "
+        f"ORDER BY {TIMELINE_ORDER} LIMIT ?",
+        (day.isoformat(), after + 1),
+    ).fetchall()
+    earlier: list[Row] = []
+    if before:
+        earlier = connection.execute(
+            f"SELECT {EVENT_COLUMNS} FROM events WHERE start_date < ? "
+            f"ORDER BY {TIMELINE_ORDER_DESC} LIMIT ?",
+            (day.isoformat(), before + 1),
+        ).fetchall()
+    return earlier, later
+
+
+# -- what a listed event carries -----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Details:
+    """Participants, tags and open follow-up counts of some events, as stored.
+
+    `participants` rows are (event_id, stakeholder_id, name, name_key, kind, role,
+    attendance), by event and then in `PARTICIPANT_ORDER`; `tags` maps event ids to their
+    tags, sorted; `open_follow_ups` maps event ids to how many of their follow-ups are open.
+    """
+
+    participants: list[Row]
+    tags: dict[int, tuple[str, ...]]
+    open_follow_ups: dict[int, int]
+
+
+_RANK = " ".join(f"WHEN '{role}' THEN {rank}" for role, rank in ROLE_ORDER.items())
+PARTICIPANT_ORDER = f"CASE p.role {_RANK} ELSE 9 END, s.name_key, p.role, p.stakeholder_id"
+"""An event's participants by role rank, then name key: the services' order (by rank and
+case-folded name, ties by role, name key and then as the primary key lists them) whenever
+each name key is its name case-folded, which is how tracker writes them."""
+
+
+def details(connection: sqlite3.Connection, ids: Sequence[int]) -> Details:
+    """What `tracker.services.views.load_event_views` reads for a list of events.
+
+    The ids go in as one JSON array, so SQLite walks each index in id order once instead
+    of once per batch of bound parameters.
+    """
+    if not ids:
+        return Details([], {}, {})
+    listed = "[" + ",".join(map(str, sorted(ids))) + "]"
+    participants = connection.execute(
+        "SELECT p.event_id, p.stakeholder_id, s.name, s.name_key, s.kind, p.role, p.attendance "
+        "FROM participations p JOIN stakeholders s ON s.id = p.stakeholder_id "
+        "WHERE p.event_id IN (SELECT value FROM json_each(?)) "
+        f"ORDER BY p.event_id, {PARTICIPANT_ORDER}",
+        (listed,),
+    ).fetchall()
+    tagged: dict[int, list[str]] = {}
+    for event_id, tag in connection.execute(
+        "SELECT event_id, tag FROM event_tags WHERE event_id IN (SELECT value FROM json_each(?)) "
+        "ORDER BY event_id, tag",
+        (listed,),
+    ):
+        tagged.setdefault(event_id, []).append(tag)
+    tags = {event_id: tuple(names) for event_id, names in tagged.items()}
+    # not the (status, due) index: SQLite would walk every open follow-up
+    open_follow_ups = dict(
+        connection.execute(
+            "SELECT event_id, count(*) FROM follow_ups "
+            "WHERE event_id IN (SELECT value FROM json_each(?)) AND +status = 'open' "
+            "GROUP BY event_id",
+            (listed,),
+        ).fetchall()
+    )
+    return Details(participants, tags, open_follow_ups)
+
+
+__all__ = [
+    "BUSY_TIMEOUT_MS",
+    "EVENT_COLUMNS",
+    "MAX_SPAN_CLASS",
+    "PARTICIPANT_ORDER",
+    "Details",
+    "Listing",
+    "details",
+    "list_events",
+    "open_at_head",
+    "script_location",
+    "scripted_head",
+    "sqlite_file",
+    "timeline_window",
+]
