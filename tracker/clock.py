@@ -41,3 +41,9 @@ class FixedClock:
     @classmethod
     def on(cls, day: dt.date) -> FixedClock:
         return cls(dt.datetime(day.year, day.month, day.day, 12, tzinfo=dt.UTC))
+
+
+def clock_for(today: dt.date | None, tz: dt.tzinfo) -> Clock:
+    """The clock a run uses: fixed on `today` when one is set (TRACKER_TODAY), else the
+    system's, with days in the user's zone."""
+    return FixedClock.on(today) if today else SystemClock(tz)

@@ -1,21 +1,27 @@
-"""Use cases: one object per area, each action one short transaction; no UI imports."""
+"""Use cases: one object per area, each action one short transaction; no UI imports.
+
+Importing the package costs nothing: its names load with their modules on first use, so
+`tracker.services.quick` (reads without SQLAlchemy) can be imported on its own.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine
+if TYPE_CHECKING:
+    from tracker.domain import FollowUpScope, StakeholderProfile
+    from tracker.services.bundle import Services, open_services
+    from tracker.services.transfer import ImportRejected, ImportReport
 
-from tracker.clock import Clock, FixedClock, SystemClock
-from tracker.services.context import Context
-from tracker.services.events import EventService
-from tracker.services.followups import FollowUpScope, FollowUpService
-from tracker.services.seed import SeedService
-from tracker.services.stakeholders import StakeholderProfile, StakeholderService
-from tracker.services.transfer import ImportRejected, ImportReport, TransferService
-from tracker.settings import Settings
-from tracker.storage import migrations
-from tracker.storage.engine import make_engine
+_HOMES = {
+    "FollowUpScope": "tracker.domain",
+    "ImportRejected": "tracker.services.transfer",
+    "ImportReport": "tracker.services.transfer",
+    "Services": "tracker.services.bundle",
+    "StakeholderProfile": "tracker.domain",
+    "open_services": "tracker.services.bundle",
+}
 
 __all__ = [
     "FollowUpScope",
@@ -27,39 +33,10 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class Services:
-    ctx: Context
-    events: EventService
-    stakeholders: StakeholderService
-    followups: FollowUpService
-    transfer: TransferService
-    seed: SeedService
-
-    @classmethod
-    def build(cls, engine: Engine, settings: Settings, clock: Clock) -> Services:
-        ctx = Context(engine=engine, clock=clock, settings=settings)
-        events = EventService(ctx)
-        return cls(
-            ctx=ctx,
-            events=events,
-            stakeholders=StakeholderService(ctx),
-            followups=FollowUpService(ctx),
-            transfer=TransferService(ctx, events),
-            seed=SeedService(ctx),
-        )
-
-    def close(self) -> None:
-        self.ctx.close()
-
-
-def open_services(
-    settings: Settings, clock: Clock | None = None, *, migrate: bool = True
-) -> Services:
-    """Connect to the configured database, bring its schema to head, and build the services."""
-    engine = make_engine(settings.db_url)
-    if migrate:
-        migrations.ensure_current(engine)
-    if clock is None:
-        clock = FixedClock.on(settings.today) if settings.today else SystemClock(settings.local_tz)
-    return Services.build(engine, settings, clock)
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,11 +11,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from tracker import dates
-from tracker.clock import Clock
-from tracker.domain import Precision, When
-from tracker.errors import UserError
-from tracker.settings import Settings
+from tracker.services.reading import DateReader
 from tracker.storage.engine import sqlite_path, transaction
 
 if TYPE_CHECKING:
@@ -30,11 +25,11 @@ class WriteCount:
         self.value = 0
 
 
-@dataclass(frozen=True)
-class Context:
+@dataclass(frozen=True, kw_only=True)
+class Context(DateReader):
+    """The engine with the date reading every service shares."""
+
     engine: Engine
-    clock: Clock
-    settings: Settings
     writes: WriteCount = field(default_factory=WriteCount, compare=False, repr=False)
 
     @functools.cached_property
@@ -62,45 +57,3 @@ class Context:
                 yield session
         finally:
             self.writes.value += 1
-
-    def today(self) -> dt.date:
-        return self.clock.today()
-
-    def parse_when(self, text: str, until: str | None = None) -> When:
-        """Read a fuzzy date (and an optional end) the way the user configured."""
-        try:
-            when = dates.parse_when(
-                text,
-                today=self.today(),
-                order=self.settings.date_order,
-                local_tz=self.settings.local_tz,
-            )
-            if until:
-                last = dates.parse_when(
-                    until,
-                    today=self.today(),
-                    order=self.settings.date_order,
-                    local_tz=self.settings.local_tz,
-                )
-                when = dates.span(when, last, order=self.settings.date_order)
-        except dates.DateParseError as exc:
-            raise UserError(str(exc)) from None
-        return when
-
-    def parse_day_bound(self, text: str, *, end: bool) -> dt.date:
-        """A filter bound: `--from Q2 2022` starts on April 1, `--to Q2 2022` ends June 30."""
-        when = self.parse_when(text)
-        return when.end if end else when.start
-
-    def rebuild(
-        self,
-        start: dt.date,
-        end: dt.date,
-        precision: Precision,
-        start_at: dt.datetime | None = None,
-        end_at: dt.datetime | None = None,
-        tz: str | None = None,
-    ) -> When:
-        return dates.rebuild(
-            start, end, precision, start_at, end_at, tz, order=self.settings.date_order
-        )

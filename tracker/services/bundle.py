@@ -1,0 +1,54 @@
+"""The services over one database: every use case sharing one engine, clock and settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from tracker.clock import Clock, clock_for
+from tracker.services.context import Context
+from tracker.services.events import EventService
+from tracker.services.followups import FollowUpService
+from tracker.services.seed import SeedService
+from tracker.services.stakeholders import StakeholderService
+from tracker.services.transfer import TransferService
+from tracker.settings import Settings
+from tracker.storage import migrations
+from tracker.storage.engine import make_engine
+
+
+@dataclass(frozen=True)
+class Services:
+    ctx: Context
+    events: EventService
+    stakeholders: StakeholderService
+    followups: FollowUpService
+    transfer: TransferService
+    seed: SeedService
+
+    @classmethod
+    def build(cls, engine: Engine, settings: Settings, clock: Clock) -> Services:
+        ctx = Context(engine=engine, clock=clock, settings=settings)
+        events = EventService(ctx)
+        return cls(
+            ctx=ctx,
+            events=events,
+            stakeholders=StakeholderService(ctx),
+            followups=FollowUpService(ctx),
+            transfer=TransferService(ctx, events),
+            seed=SeedService(ctx),
+        )
+
+    def close(self) -> None:
+        self.ctx.close()
+
+
+def open_services(
+    settings: Settings, clock: Clock | None = None, *, migrate: bool = True
+) -> Services:
+    """Connect to the configured database, bring its schema to head, and build the services."""
+    engine = make_engine(settings.db_url)
+    if migrate:
+        migrations.ensure_current(engine)
+    return Services.build(engine, settings, clock or clock_for(settings.today, settings.local_tz))

@@ -1,0 +1,275 @@
+"""Quick reads: the timeline of a SQLite file already at the schema head, without SQLAlchemy.
+
+`QuickReads.open` answers only for a plain SQLite file whose schema needs no migration (None
+otherwise: the full services then open it, migrating as before). Its views are the ones
+`EventService.list` and `EventService.window` give, built from `tracker.storage.lite`'s rows
+the way `tracker.services.views` builds them; tests hold the two paths to the same answers.
+"""
+
+from __future__ import annotations
+
+import builtins
+import collections
+import contextlib
+import datetime as dt
+import gc
+import sqlite3
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import fields
+from enum import StrEnum
+from itertools import repeat
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from tracker import dates
+from tracker.clock import Clock, clock_for
+from tracker.domain import (
+    ROLE_ORDER,
+    Attendance,
+    EventFilter,
+    EventKind,
+    EventStatus,
+    EventView,
+    ParticipantView,
+    Precision,
+    Role,
+    StakeholderKind,
+    TimelineKey,
+    When,
+    Window,
+)
+from tracker.services.reading import DateReader
+from tracker.settings import Settings
+from tracker.storage import lite
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+
+class Unreadable(Exception):
+    """A stored value these reads do not parse the way SQLAlchemy would (none that tracker
+    writes): the caller takes the full path, which reads it, or reports it, as before."""
+
+
+_E = TypeVar("_E", bound=StrEnum)
+
+
+def _members(enum: type[_E]) -> dict[str, _E]:
+    return {member.value: member for member in enum}
+
+
+_KINDS = _members(EventKind)
+_STATUSES = _members(EventStatus)
+_PRECISIONS = _members(Precision)
+_ROLES = _members(Role)
+_ATTENDANCES = _members(Attendance)
+_STAKEHOLDER_KINDS = _members(StakeholderKind)
+
+
+class QuickReads:
+    """Reads of one SQLite file in one read-only transaction; close it when done."""
+
+    def __init__(self, connection: sqlite3.Connection, settings: Settings, clock: Clock) -> None:
+        self.reader = DateReader(clock=clock, settings=settings)
+        self._connection = connection
+        self._whens: dict[tuple[Any, ...], When] = {}
+        self._instants: dict[Any, dt.datetime] = {}
+
+    @classmethod
+    def open(cls, settings: Settings, clock: Clock | None = None) -> QuickReads | None:
+        """Quick reads of the configured database, or None when it must take the full path
+        (not a SQLite file, not there yet, or not at the schema head)."""
+        path = lite.sqlite_file(settings.db_url)
+        connection = lite.open_at_head(path) if path is not None else None
+        if connection is None:
+            return None
+        return cls(connection, settings, clock or clock_for(settings.today, settings.local_tz))
+
+    def close(self) -> None:
+        self._connection.close()
+
+    @staticmethod
+    def covers(flt: EventFilter) -> bool:
+        """Whether `list` reads `flt`: dates, kinds, statuses and tags, not names or words."""
+        searched = bool(flt.search and flt.search.strip())
+        return not (flt.with_names or flt.stakeholder_ids or searched)
+
+    def list(
+        self, flt: EventFilter = EventFilter(), *, limit: int | None = None
+    ) -> list[EventView]:
+        """What `EventService.list(flt, limit=limit)` returns, for a filter it `covers`."""
+        if not self.covers(flt):
+            raise ValueError("QuickReads.list reads dates, kinds, statuses and tags only")
+        listing = lite.Listing(
+            date_from=flt.date_from,
+            date_to=flt.date_to,
+            kinds=tuple(kind.value for kind in flt.kinds),
+            statuses=tuple(status.value for status in flt.statuses),
+            tags=tuple(dict.fromkeys(tag.strip().lower() for tag in flt.tags)),
+        )
+        with collector_paused():
+            return self._views(lite.list_events(self._connection, listing, limit))
+
+    def window(self, anchor: dt.date | None = None, *, before: int = 0, after: int = 100) -> Window:
+        """What `EventService.window(EventFilter(), anchor, before=before, after=after)`
+        returns for a day (or None: the start): the unfiltered timeline around it."""
+        with collector_paused():
+            earlier, later = lite.timeline_window(
+                self._connection, anchor, before=before, after=after
+            )
+            rows = earlier[:before][::-1] + later[:after]
+            views = self._views(rows)
+        return Window(
+            rows=tuple(views),
+            keys=tuple(TimelineKey(_day(row[3]), row[6], row[0]) for row in rows),
+            more_before=len(earlier) > before,
+            more_after=len(later) > after,
+        )
+
+    # -- rows to views -------------------------------------------------------------------
+
+    def _views(self, rows: Sequence[lite.Row]) -> builtins.list[EventView]:
+        """Views as `tracker.services.views.load_event_views` builds them (not `full`)."""
+        if not rows:
+            return []
+        found = lite.details(self._connection, [row[0] for row in rows])
+        try:
+            people = _participants(found.participants)
+            (ids, titles, kinds, _, _, _, _, _, _, _, statuses, *texts, created, updated) = zip(
+                *rows, strict=True
+            )
+            return _build(
+                EventView,
+                len(rows),
+                (
+                    ids,
+                    titles,
+                    map(_KINDS.__getitem__, kinds),
+                    map(self._when, rows),
+                    map(_STATUSES.__getitem__, statuses),
+                    *texts,  # location, summary, notes, source
+                    map(found.tags.get, ids, repeat(())),
+                    map(people.get, ids, repeat(())),
+                    repeat(()),  # follow-ups: only a full view has them
+                    map(found.open_follow_ups.get, ids, repeat(0)),
+                    map(self._instant, created),
+                    map(self._instant, updated),
+                ),
+            )
+        except (KeyError, TypeError) as exc:  # an enum value these reads do not know
+            raise Unreadable(f"unexpected stored value {exc}") from None
+
+    def _when(self, row: lite.Row) -> When:
+        """The event's interval and label, rebuilt once per distinct stored interval."""
+        key = row[3:6] + row[7:10]
+        when = self._whens.get(key)
+        if when is None:
+            start, end, precision, start_at, end_at, tz = key
+            when = self._whens[key] = dates.rebuild(
+                _day(start),
+                _day(end),
+                _PRECISIONS[precision],
+                None if start_at is None else self._instant(start_at),
+                None if end_at is None else self._instant(end_at),
+                tz,
+                order=self.reader.settings.date_order,
+            )
+        return when
+
+    def _instant(self, text: Any) -> dt.datetime:
+        """A stored instant as SQLAlchemy reads it (ISO text; naive means UTC)."""
+        instant = self._instants.get(text)
+        if instant is None:
+            try:
+                parsed = dt.datetime.fromisoformat(text)
+            except (TypeError, ValueError):
+                raise Unreadable(f"unexpected stored instant {text!r}") from None
+            if parsed.tzinfo is None:
+                instant = parsed.replace(tzinfo=dt.UTC)
+            else:
+                instant = parsed.astimezone(dt.UTC)
+            self._instants[text] = instant
+        return instant
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector held off while many views are built and used: a
+    listing creates hundreds of thousands of objects (none in cycles), and each collection
+    on the way would walk all of those still alive again (a third of the build at a month
+    of a million events). Collection resumes, if it was on, when the block ends."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _participants(rows: Sequence[lite.Row]) -> dict[int, tuple[ParticipantView, ...]]:
+    """Each event's participants in the services' order (`tracker.services.views`: by role
+    rank and case-folded name, ties as their SQL listed them: by role, name key, and then
+    as the primary key). `lite.details` lists them by rank and name key, which is that
+    order wherever the name key is the name case-folded (as tracker writes it); the events
+    of a participant whose key is not are sorted again here."""
+    if not rows:
+        return {}
+    event_ids, stakeholder_ids, names, keys, kinds, roles, attendances = zip(*rows, strict=True)
+    if list(map(str.casefold, names)) != list(keys):
+        rows = _resorted(rows)
+        event_ids, stakeholder_ids, names, keys, kinds, roles, attendances = zip(*rows, strict=True)
+    counts = Counter(event_ids)  # in the order of the rows: by event
+    views = _build(
+        ParticipantView,
+        len(rows),
+        (
+            stakeholder_ids,
+            names,
+            map(_STAKEHOLDER_KINDS.__getitem__, kinds),
+            map(_ROLES.__getitem__, roles),
+            map(_ATTENDANCES.__getitem__, attendances),
+        ),
+    )
+    people: dict[int, tuple[ParticipantView, ...]] = {}
+    start = 0
+    for event_id, count in counts.items():
+        people[event_id] = tuple(views[start : start + count])
+        start += count
+    return people
+
+
+def _resorted(rows: Sequence[lite.Row]) -> builtins.list[lite.Row]:
+    """`rows` with each event's participants in the services' order, whatever the keys."""
+    return sorted(rows, key=lambda row: (row[0], *_services_order(row)))
+
+
+def _services_order(row: lite.Row) -> tuple[Any, ...]:
+    """(rank, case-folded name), ties in the SQL order of `tracker.services.views`."""
+    _, stakeholder_id, name, key, _, role, _ = row
+    return (ROLE_ORDER.get(role, 9), name.casefold(), role, key, stakeholder_id)
+
+
+_V = TypeVar("_V", bound="DataclassInstance")
+
+
+def _build(cls: type[_V], count: int, columns: Iterable[Iterable[Any]]) -> builtins.list[_V]:
+    """`count` instances of the frozen, slotted dataclass `cls`, from one column of values
+    per field (in field order): `cls(*row)` for each row, without `__init__`'s per-field
+    `object.__setattr__`, field by field in loops that run in C (a month of a million
+    events builds some 65,000 views; this way takes about a third of the time)."""
+    views = builtins.list(map(object.__new__, repeat(cls, count)))
+    for field, column in zip(fields(cls), columns, strict=True):
+        collections.deque(map(getattr(cls, field.name).__set__, views, column), maxlen=0)
+    return views
+
+
+def _day(text: Any) -> dt.date:
+    """A stored day as SQLAlchemy reads it (ISO text)."""
+    try:
+        return dt.date.fromisoformat(text)
+    except (TypeError, ValueError):
+        raise Unreadable(f"unexpected stored date {text!r}") from None
+
+
+__all__ = ["QuickReads", "Unreadable", "collector_paused"]
