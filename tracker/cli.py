@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -18,6 +18,7 @@ from tracker.domain import (
     EventFilter,
     EventKind,
     EventStatus,
+    EventView,
     FollowUpChanges,
     FollowUpDraft,
     FollowUpStatus,
@@ -29,12 +30,20 @@ from tracker.domain import (
 from tracker.errors import UserError
 from tracker.settings import Settings
 
+if TYPE_CHECKING:
+    from tracker.services.quick import QuickReads
+    from tracker.services.reading import DateReader
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 @dataclass
 class State:
-    """Per-invocation state: settings now, services only when a command needs the database."""
+    """Per-invocation state: settings now, services only when a command needs the database.
+
+    Module imports stay light (no SQLAlchemy): the services load with the first command
+    that needs them, and a read that `QuickReads` can answer never loads them.
+    """
 
     db: str | None
     _services: Any = field(default=None, repr=False)
@@ -50,6 +59,13 @@ class State:
 
             self._services = open_services(self.settings)
         return self._services
+
+    def quick(self) -> QuickReads | None:
+        """Quick reads of the database when it is a SQLite file at the schema head, else
+        None (the services then open it, migrating it first if it needs that). Close it."""
+        from tracker.services.quick import QuickReads
+
+        return QuickReads.open(self.settings)
 
     def close(self) -> None:
         if self._services is not None:
@@ -181,11 +197,10 @@ def event_filters(func: F) -> F:
     return func
 
 
-def _filter(state: State, /, **kw: Any) -> EventFilter:
-    ctx = state.services.ctx
+def _filter(reader: DateReader, /, **kw: Any) -> EventFilter:
     return EventFilter(
-        date_from=ctx.parse_day_bound(kw["date_from"], end=False) if kw["date_from"] else None,
-        date_to=ctx.parse_day_bound(kw["date_to"], end=True) if kw["date_to"] else None,
+        date_from=reader.parse_day_bound(kw["date_from"], end=False) if kw["date_from"] else None,
+        date_to=reader.parse_day_bound(kw["date_to"], end=True) if kw["date_to"] else None,
         kinds=tuple(EventKind(k.lower()) for k in kw["kinds"]),
         with_names=tuple(kw["with_names"]),
         tags=tuple(kw["tags"]),
@@ -251,22 +266,54 @@ def event_add(state: State, /, title: str, kind: str, when_text: str, **kw: Any)
 @pass_state
 def event_list(state: State, /, fmt: str, limit: int | None, **kw: Any) -> None:
     """List events in date order; every filter narrows the list."""
-    flt = _filter(state, **kw)
     if fmt == "csv":
+        flt = _filter(state.services.ctx, **kw)
         state.services.transfer.export_csv(sys.stdout, flt)
         return
-    events = state.services.events.list(flt, limit=limit)
-    if fmt == "json":
-        from tracker.render import dumps, event_json
+    from tracker.services.quick import collector_paused
 
-        click.echo(dumps([event_json(e) for e in events]))
-        return
-    from tracker.render import events_table
+    with collector_paused():  # thousands of views, none in a reference cycle
+        read, events = _list_quickly(state, limit, kw)
+        flt = read if read is not None else _filter(state.services.ctx, **kw)
+        if events is None:
+            events = state.services.events.list(flt, limit=limit)
+        if fmt == "json":
+            from tracker.render import dumps, event_json
 
-    if events:
-        click.echo(events_table(events))
-    else:
-        _say("no events match" if not flt.is_empty() else "no events yet (try `tracker seed`)")
+            click.echo(dumps([event_json(e) for e in events]))
+            return
+        from tracker.render import events_table
+
+        if events:
+            click.echo(events_table(events))
+        else:
+            _say("no events match" if not flt.is_empty() else "no events yet (try `tracker seed`)")
+
+
+def _list_quickly(
+    state: State, limit: int | None, kw: dict[str, Any]
+) -> tuple[EventFilter | None, list[EventView] | None]:
+    """The filter and the listed events when quick reads can give them (a SQLite file at
+    the schema head, a filter they cover), without loading SQLAlchemy; else what is known
+    so far (the filter, read already if the file could be opened) and None."""
+    import sqlite3
+
+    from tracker.services.quick import Unreadable
+
+    quick = state.quick()
+    if quick is None:
+        return None, None
+    try:
+        flt = _filter(quick.reader, **kw)
+        if not quick.covers(flt):
+            return flt, None
+        return flt, quick.list(flt, limit=limit)
+    except Unreadable:
+        return flt, None  # the services read it (or report it) as they always have
+    except sqlite3.Error as exc:  # worded as the services' database errors are
+        raise UserError(_database_error(exc)) from None
+    finally:
+        quick.close()
 
 
 @event.command("show")
@@ -644,7 +691,7 @@ def export() -> None:
 @pass_state
 def export_csv(state: State, /, output: Path | None, excel: bool, **kw: Any) -> None:
     """The timeline as CSV, one row per event in date order (honours every filter)."""
-    flt = _filter(state, **kw)
+    flt = _filter(state.services.ctx, **kw)
     if output is None:
         state.services.transfer.export_csv(sys.stdout, flt, excel=excel)
         return
@@ -789,8 +836,6 @@ def db_backup(state: State, /, output: Path | None) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; every error is one line on stderr and exit code 2."""
-    from sqlalchemy.exc import SQLAlchemyError
-
     try:
         cli.main(args=argv, prog_name="tracker", standalone_mode=False)
     except click.exceptions.Abort:
@@ -804,11 +849,20 @@ def main(argv: list[str] | None = None) -> None:
     except UserError as exc:
         _say(f"tracker: error: {exc.message}")
         sys.exit(2)
-    except SQLAlchemyError as exc:
-        reason = " ".join(str(getattr(exc, "orig", None) or exc).split())
-        _say(f"tracker: error: database: {reason[:300]}")
-        sys.exit(2)
     except OSError as exc:
         where = f": {exc.filename}" if exc.filename else ""
         _say(f"tracker: error: {exc.strerror or exc}{where}")
         sys.exit(2)
+    except Exception as exc:
+        # SQLAlchemy is not imported for this: if it is not loaded, it raised nothing.
+        sa_exc = sys.modules.get("sqlalchemy.exc")
+        if sa_exc is None or not isinstance(exc, sa_exc.SQLAlchemyError):
+            raise
+        _say(f"tracker: error: {_database_error(getattr(exc, 'orig', None) or exc)}")
+        sys.exit(2)
+
+
+def _database_error(exc: BaseException) -> str:
+    """A database's refusal as one line: `database: ` and the driver's message."""
+    reason = " ".join(str(exc).split())
+    return f"database: {reason[:300]}"

@@ -6,15 +6,18 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-import platformdirs
-
 APP_NAME = "tracker"
 
 
 def data_dir(environ: Mapping[str, str] = os.environ, *, create: bool = False) -> Path:
     """The per-user data directory; `TRACKER_DATA_DIR` overrides it."""
     override = environ.get("TRACKER_DATA_DIR")
-    path = Path(override).expanduser() if override else Path(platformdirs.user_data_dir(APP_NAME))
+    if override:
+        path = Path(override).expanduser()
+    else:  # imported only here: a run that names its directory does without it
+        import platformdirs
+
+        path = Path(platformdirs.user_data_dir(APP_NAME))
     if create:
         path.mkdir(parents=True, exist_ok=True)
     return path

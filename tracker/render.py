@@ -19,7 +19,11 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]], flex: Sequence[
     """Columns sized to their content; the widest `flex` columns shrink to fit the terminal."""
     if not rows:
         return ""
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+    natural = [
+        max(len(h), max(map(len, column)))
+        for h, column in zip(headers, zip(*rows, strict=True), strict=True)
+    ]
+    widths = list(natural)
     total = shutil.get_terminal_size((120, 24)).columns
     over = sum(widths) + 2 * (len(widths) - 1) - total
     while over > 0 and flex:
@@ -28,18 +32,24 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]], flex: Sequence[
             break
         widths[widest] -= 1
         over -= 1
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+    # One format per line; only the columns that shrank can hold a cell to cut.
+    line = "  ".join(f"{{:<{w}}}" for w in widths).format
+    shrunk = [(i, w) for i, (w, n) in enumerate(zip(widths, natural, strict=True)) if w < n]
+    lines = [line(*headers).rstrip()]
     for row in rows:
-        cells = [_cut(c, w).ljust(w) for c, w in zip(row, widths, strict=True)]
-        lines.append("  ".join(cells).rstrip())
+        if shrunk:
+            row = list(row)
+            for i, w in shrunk:
+                row[i] = _cut(row[i], w)
+        lines.append(line(*row).rstrip())
     return "\n".join(lines)
 
 
 def participants_short(view: EventView, limit: int = 3) -> str:
-    names = [p.name for p in view.participants]
-    if len(names) > limit:
-        return ", ".join(names[:limit]) + f" +{len(names) - limit}"
-    return ", ".join(names)
+    people = view.participants
+    if len(people) > limit:
+        return ", ".join([p.name for p in people[:limit]]) + f" +{len(people) - limit}"
+    return ", ".join([p.name for p in people])
 
 
 def events_table(events: Sequence[EventView]) -> str:
