@@ -1,0 +1,322 @@
+"""Quick reads (sqlite3, no SQLAlchemy) give what the services give, or step aside for them.
+
+On a real file with varied data (the benchmark generator's fuzzy, exact and timed dates,
+several participants, tags and accented names, plus the sample portfolio and a few
+hand-made oddities) every listing and window is compared with the services' own; a
+database that is not at the schema head, or not there yet, still goes the services' way
+(upgraded with a backup); and `event list` on the quick path never loads SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from benchmarks.generate import REFERENCE_DAY, generate
+from tracker.clock import FixedClock
+from tracker.domain import (
+    Attendance,
+    EventDraft,
+    EventFilter,
+    EventKind,
+    EventStatus,
+    ParticipantSpec,
+    Role,
+    StakeholderDraft,
+    StakeholderKind,
+)
+from tracker.render import event_json, events_table
+from tracker.services import Services, open_services
+from tracker.services.quick import QuickReads, Unreadable
+from tracker.settings import Settings
+from tracker.storage import lite, migrations
+from tracker.storage.engine import make_engine
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def varied(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Generated events, the sample portfolio, and participants whose order is delicate."""
+    path = tmp_path_factory.mktemp("quick") / "tracker.sqlite3"
+    generate(path, 700, seed=7)
+    settings = Settings(db_url=f"sqlite:///{path}", data_dir=path.parent, local_tz=dt.UTC)
+    services = open_services(settings, FixedClock.on(REFERENCE_DAY))
+    try:
+        services.seed.load()
+        # Two stakeholders of one name (a person and a government), a name whose stored
+        # key is not its case-folded name, and a role outside the ranked ones.
+        for kind in (StakeholderKind.PERSON, StakeholderKind.GOVERNMENT):
+            services.stakeholders.add(StakeholderDraft("Ñandú Örtegá", kind))
+        services.stakeholders.add(StakeholderDraft("Straße Müller", StakeholderKind.MEDIA))
+        twins = services.stakeholders.list(search="Ñandú")
+        people = [
+            *(ParticipantSpec(f"#{s.id}", Role.PARTICIPANT) for s in twins),
+            ParticipantSpec("Straße Müller", Role.PARTICIPANT, Attendance.ATTENDED),
+            ParticipantSpec("Kamala Harris", Role.MENTIONED),
+        ]
+        for when in ("May 13, 2022 2:30pm", "late May 2022", "May 30 - June 2, 2022"):
+            services.events.add(
+                EventDraft(
+                    "Çağrı: ‘Ñandú’ briefing", EventKind.CALL, when, participants=tuple(people)
+                ),
+                create=True,
+            )
+    finally:
+        services.close()
+    with sqlite3.connect(path) as connection:  # a key after "ñandú", a name before it
+        connection.execute("UPDATE stakeholders SET name_key = 'ñzz' WHERE name = 'Straße Müller'")
+    connection.close()
+    return path
+
+
+@pytest.fixture
+def services(varied: Path, tmp_path: Path) -> Iterator[Services]:
+    svc = open_services(_settings(varied, tmp_path), FixedClock.on(REFERENCE_DAY))
+    yield svc
+    svc.close()
+
+
+@pytest.fixture
+def quick(varied: Path, tmp_path: Path) -> Iterator[QuickReads]:
+    reads = QuickReads.open(_settings(varied, tmp_path), FixedClock.on(REFERENCE_DAY))
+    assert reads is not None
+    yield reads
+    reads.close()
+
+
+def _settings(path: Path, data_dir: Path) -> Settings:
+    return Settings(db_url=f"sqlite:///{path}", data_dir=data_dir, local_tz=dt.UTC)
+
+
+FILTERS = [
+    EventFilter(),
+    EventFilter(date_from=dt.date(2022, 5, 1), date_to=dt.date(2022, 5, 31)),
+    EventFilter(date_from=dt.date(2022, 5, 13), date_to=dt.date(2022, 5, 13)),
+    EventFilter(date_from=dt.date(2021, 1, 1), date_to=dt.date(2021, 12, 31)),
+    EventFilter(date_from=dt.date(2019, 4, 1), date_to=dt.date(2019, 6, 30)),
+    EventFilter(date_from=dt.date(1, 1, 3), date_to=dt.date(2017, 2, 1)),  # reaches past year 1
+    EventFilter(date_from=dt.date(2024, 2, 1), date_to=dt.date(2024, 1, 1)),  # reversed: none
+    EventFilter(date_from=dt.date(2025, 6, 1)),
+    EventFilter(date_to=dt.date(2018, 3, 1)),
+    EventFilter(kinds=(EventKind.CALL, EventKind.SUMMIT)),
+    EventFilter(statuses=(EventStatus.PLANNED, EventStatus.CANCELLED)),
+    EventFilter(tags=("migration",)),
+    EventFilter(tags=(" Migration ", "migration", "honduras")),
+    EventFilter(tags=("no-such-tag",)),
+    EventFilter(
+        date_from=dt.date(2020, 1, 1),
+        date_to=dt.date(2023, 12, 31),
+        kinds=(EventKind.MEETING, EventKind.CALL),
+        statuses=(EventStatus.HELD,),
+    ),
+    EventFilter(search="   "),  # blank: no search at all
+]
+
+
+@pytest.mark.parametrize("flt", FILTERS, ids=range(len(FILTERS)))
+def test_lists_are_the_services_lists(
+    quick: QuickReads, services: Services, flt: EventFilter
+) -> None:
+    assert quick.covers(flt)
+    expected = services.events.list(flt)
+    assert quick.list(flt) == expected
+    assert quick.list(flt, limit=7) == services.events.list(flt, limit=7)
+    assert events_table(quick.list(flt)) == events_table(expected)
+    assert [event_json(e) for e in quick.list(flt)] == [event_json(e) for e in expected]
+
+
+def test_the_data_has_what_the_comparison_needs(services: Services) -> None:
+    everyone = services.events.list()
+    precisions = {e.when.precision for e in everyone}
+    assert len(precisions) >= 8 and any(e.when.start_at for e in everyone)
+    assert any(len(e.participants) >= 4 for e in everyone)
+    assert any(e.open_follow_ups for e in everyone) and any(len(e.tags) >= 2 for e in everyone)
+    assert any(not p.name.isascii() for e in everyone for p in e.participants)
+    delicate = [e for e in everyone if e.title.startswith("Çağrı")]
+    assert len(delicate) == 3
+    names = [p.name for p in delicate[0].participants]
+    assert names == ["Straße Müller", "Ñandú Örtegá", "Ñandú Örtegá", "Kamala Harris"]
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [(0, 40), (10, 25), (300, 300), (0, 1)],
+    ids=["after", "around", "wide", "one"],
+)
+def test_windows_are_the_services_windows(
+    quick: QuickReads, services: Services, before: int, after: int
+) -> None:
+    everyone = services.events.list()
+    days = [None, everyone[0].when.start, dt.date(2000, 1, 1), dt.date(2022, 5, 21)]
+    days += [REFERENCE_DAY, everyone[-1].when.start, dt.date(2090, 1, 1)]
+    for day in days:
+        expected = services.events.window(EventFilter(), day, before=before, after=after)
+        assert quick.window(day, before=before, after=after) == expected, day
+
+
+def test_filters_of_names_and_words_are_left_to_the_services(quick: QuickReads) -> None:
+    for flt in (
+        EventFilter(with_names=("Castro",)),
+        EventFilter(stakeholder_ids=(1,)),
+        EventFilter(search="summit"),
+    ):
+        assert not quick.covers(flt)
+        with pytest.raises(ValueError, match="dates, kinds, statuses and tags"):
+            quick.list(flt)
+
+
+def test_a_value_sqlalchemy_would_not_read_is_left_to_the_services(tmp_path: Path) -> None:
+    path = tmp_path / "odd.sqlite3"
+    services = open_services(_settings(path, tmp_path), FixedClock.on(REFERENCE_DAY))
+    services.events.add(EventDraft("Gala", EventKind.OTHER, "May 2022"))
+    services.close()
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE events SET kind = 'gala'")
+    connection.close()
+    reads = QuickReads.open(_settings(path, tmp_path))
+    assert reads is not None
+    with pytest.raises(Unreadable):
+        reads.list()
+    reads.close()
+
+
+def test_the_head_is_read_from_the_migrations_as_alembic_reads_it() -> None:
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory.from_config(migrations.alembic_config(make_engine("sqlite://")))
+    assert scripts.get_heads() == [lite.scripted_head(str(lite.script_location()))]
+
+
+# -- the command line ------------------------------------------------------------------------
+
+
+def _tracker(*args: str, data: Path, code: str = "") -> subprocess.CompletedProcess[str]:
+    """`tracker ARGS` in a fresh process (data folder `data`); `code` runs after it there."""
+    script = (
+        "import sys\nfrom tracker.cli import main\n"
+        f"try:\n    main({list(args)!r})\nfinally:\n    sys.stdout.flush()\n{code}"
+    )
+    environ = {
+        **os.environ,
+        "TRACKER_DATA_DIR": str(data),
+        "TRACKER_TZ": "UTC",
+        "TRACKER_TODAY": REFERENCE_DAY.isoformat(),
+        "TRACKER_DATE_ORDER": "mdy",
+        "COLUMNS": "160",
+    }
+    environ.pop("TRACKER_DB", None)
+    return subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=environ, cwd=REPO
+    )
+
+
+LOADED = (
+    "print('LOADED', sorted({m.split('.')[0] for m in sys.modules} & {'sqlalchemy', 'alembic'}))"
+)
+
+
+def test_event_list_prints_the_services_views_without_loading_sqlalchemy(
+    varied: Path, services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    month = ("--from", "May 2022", "--to", "May 2022")
+    listed = _tracker("--db", str(varied), "event", "list", *month, data=tmp_path, code=LOADED)
+    assert listed.returncode == 0, listed.stderr
+    table, loaded = listed.stdout.rsplit("LOADED ", 1)
+    assert loaded == "[]\n"
+    expected = services.events.list(
+        EventFilter(date_from=dt.date(2022, 5, 1), date_to=dt.date(2022, 5, 31))
+    )
+    assert len(expected) > 10
+    monkeypatch.setenv("COLUMNS", "160")  # the table fits the terminal the process had
+    assert table == events_table(expected) + "\n"
+    month_json = (*month, "--format", "json")
+    as_json = _tracker("--db", str(varied), "event", "list", *month_json, data=tmp_path)
+    assert json.loads(as_json.stdout) == [event_json(e) for e in expected]
+    # A filter that quick reads leave alone goes through the services, as before.
+    with_harris = ("--with", "Kamala Harris")
+    named = _tracker("--db", str(varied), "event", "list", *with_harris, data=tmp_path, code=LOADED)
+    table, loaded = named.stdout.rsplit("LOADED ", 1)
+    assert loaded == "['sqlalchemy']\n"
+    flt = EventFilter(with_names=("Kamala Harris",))
+    assert table == events_table(services.events.list(flt)) + "\n"
+
+
+def test_an_empty_listing_or_a_bad_date_reads_as_before(varied: Path, tmp_path: Path) -> None:
+    result = _tracker("--db", str(varied), "event", "list", "--tag", "nothing", data=tmp_path)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "no events match\n")
+    bad = _tracker("--db", str(varied), "event", "list", "--from", "Smarch 2022", data=tmp_path)
+    assert bad.returncode == 2 and bad.stderr.startswith("tracker: error: ")
+    assert bad.stderr.count("\n") == 1
+
+
+def test_a_database_behind_the_head_is_upgraded_with_a_backup_as_before(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
+    migrations.upgrade(engine, "0001")
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO events (title, kind, start_date, end_date, precision, sort_time, "
+            "location, status, summary, notes, source, created_at, updated_at) VALUES "
+            "('Call with Castro', 'call', '2022-05-21', '2022-05-31', 'part', -1, '', 'held', "
+            "'', '', '', '2022-06-01 00:00:00', '2022-06-01 00:00:00')"
+        )
+    engine.dispose()
+    assert QuickReads.open(_settings(path, tmp_path)) is None
+    result = _tracker("--db", str(path), "event", "list", data=tmp_path, code=LOADED)
+    assert result.returncode == 0, result.stderr
+    assert "Call with Castro" in result.stdout
+    assert "LOADED ['alembic', 'sqlalchemy']" in result.stdout
+    backups = sorted(tmp_path.glob("old.sqlite3.*.bak"))
+    assert len(backups) == 1 and "before-upgrade-from-0001" in backups[0].name
+    reads = QuickReads.open(_settings(path, tmp_path))  # at the head now: quick from here on
+    assert reads is not None
+    assert [e.title for e in reads.list()] == ["Call with Castro"]
+    reads.close()
+
+
+def test_a_database_not_there_yet_is_created_by_the_services(tmp_path: Path) -> None:
+    path = tmp_path / "new" / "tracker.sqlite3"
+    result = _tracker("--db", str(path), "event", "list", data=tmp_path)
+    assert (result.returncode, result.stderr) == (0, "no events yet (try `tracker seed`)\n")
+    with sqlite3.connect(path) as connection:
+        revision = connection.execute("SELECT version_num FROM alembic_version").fetchall()
+    connection.close()
+    assert revision == [(lite.scripted_head(str(lite.script_location())),)]
+
+
+def test_quick_reads_write_nothing_and_wait_for_no_writer(varied: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "copy.sqlite3"
+    with sqlite3.connect(varied) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+    source.close()
+    target.close()
+    writer = sqlite3.connect(copy, isolation_level=None)
+    writer.execute("PRAGMA journal_mode = WAL")
+    before = hashlib.sha256(copy.read_bytes()).hexdigest()
+    writer.execute("BEGIN IMMEDIATE")  # another process is in the middle of a write
+    writer.execute("UPDATE events SET title = 'Half-written' WHERE id = 1")
+    try:
+        reads = QuickReads.open(_settings(copy, tmp_path))
+        assert reads is not None
+        titles = [e.title for e in reads.list()]
+        reads.close()
+        assert "Half-written" not in titles and len(titles) > 700
+        connection = lite.open_at_head(copy)
+        assert connection is not None
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            connection.execute("DELETE FROM event_tags")
+        connection.close()
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert hashlib.sha256(copy.read_bytes()).hexdigest() == before

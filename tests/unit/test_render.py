@@ -1,0 +1,63 @@
+"""The command line's text tables: the one-format-per-line table equals the cell-by-cell one."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Sequence
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tracker import render
+
+
+def reference_table(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], flex: Sequence[int] = ()
+) -> str:
+    """The table as first written: every cell cut to its column and padded on its own."""
+    if not rows:
+        return ""
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+    total = shutil.get_terminal_size((120, 24)).columns
+    over = sum(widths) + 2 * (len(widths) - 1) - total
+    while over > 0 and flex:
+        widest = max(flex, key=lambda i: widths[i])
+        if widths[widest] <= 12:
+            break
+        widths[widest] -= 1
+        over -= 1
+
+    def cut(text: str, width: int) -> str:
+        return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
+
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+    for row in rows:
+        lines.append(
+            "  ".join(cut(c, w).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+        )
+    return "\n".join(lines)
+
+
+CELL = st.text(alphabet="ab cÉé{}%…\tñ0", max_size=40)
+
+
+@st.composite
+def tables(draw: st.DrawFn) -> tuple[list[str], list[list[str]], tuple[int, ...]]:
+    columns = draw(st.integers(1, 7))
+    headers = draw(st.lists(CELL, min_size=columns, max_size=columns))
+    rows = draw(st.lists(st.lists(CELL, min_size=columns, max_size=columns), max_size=6))
+    flex = draw(st.lists(st.integers(0, columns - 1), unique=True, max_size=columns))
+    return headers, rows, tuple(sorted(flex))
+
+
+@pytest.mark.parametrize("width", ["24", "60", "120"])
+@settings(max_examples=150, deadline=None)
+@given(table=tables())
+def test_table_matches_the_cell_by_cell_reference(
+    table: tuple[list[str], list[list[str]], tuple[int, ...]], width: str
+) -> None:
+    headers, rows, flex = table
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("COLUMNS", width)
+        assert render.table(headers, rows, flex) == reference_table(headers, rows, flex)
