@@ -11,17 +11,13 @@ from tracker import dates
 from tracker.domain import EventView, FollowUpView, StakeholderView
 
 
-def _cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
-
-
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]], flex: Sequence[int] = ()) -> str:
     """Columns sized to their content; the widest `flex` columns shrink to fit the terminal."""
     if not rows:
         return ""
+    columns: list[Sequence[str]] = list(zip(*rows, strict=True))
     natural = [
-        max(len(h), max(map(len, column)))
-        for h, column in zip(headers, zip(*rows, strict=True), strict=True)
+        max(len(h), max(map(len, column))) for h, column in zip(headers, columns, strict=True)
     ]
     widths = list(natural)
     total = shutil.get_terminal_size((120, 24)).columns
@@ -32,16 +28,15 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]], flex: Sequence[
             break
         widths[widest] -= 1
         over -= 1
-    # One format per line; only the columns that shrank can hold a cell to cut.
-    line = "  ".join(f"{{:<{w}}}" for w in widths).format
-    shrunk = [(i, w) for i, (w, n) in enumerate(zip(widths, natural, strict=True)) if w < n]
-    lines = [line(*headers).rstrip()]
-    for row in rows:
-        if shrunk:
-            row = list(row)
-            for i, w in shrunk:
-                row[i] = _cut(row[i], w)
-        lines.append(line(*row).rstrip())
+    # Column by column and line by line in C loops: only a column that shrank has cells
+    # to cut, and every cell is padded to its column's width.
+    for i, (width, full) in enumerate(zip(widths, natural, strict=True)):
+        if width < full:
+            keep = max(width - 1, 0)
+            columns[i] = [c if len(c) <= width else c[:keep] + "…" for c in columns[i]]
+    pad = str.ljust
+    lines = ["  ".join(map(pad, headers, widths)).rstrip()]
+    lines += ["  ".join(map(pad, cells, widths)).rstrip() for cells in zip(*columns, strict=True)]
     return "\n".join(lines)
 
 
