@@ -9,12 +9,11 @@ the way `tracker.services.views` builds them; tests hold the two paths to the sa
 from __future__ import annotations
 
 import builtins
-import collections
 import contextlib
 import datetime as dt
 import gc
 import sqlite3
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import fields
 from enum import StrEnum
@@ -96,7 +95,7 @@ class QuickReads:
 
     def list(
         self, flt: EventFilter = EventFilter(), *, limit: int | None = None
-    ) -> list[EventView]:
+    ) -> builtins.list[EventView]:
         """What `EventService.list(flt, limit=limit)` returns, for a filter it `covers`."""
         if not self.covers(flt):
             raise ValueError("QuickReads.list reads dates, kinds, statuses and tags only")
@@ -260,7 +259,7 @@ def _build(cls: type[_V], count: int, columns: Iterable[Iterable[Any]]) -> built
     events builds some 65,000 views; this way takes about a third of the time)."""
     views = builtins.list(map(object.__new__, repeat(cls, count)))
     for field, column in zip(fields(cls), columns, strict=True):
-        collections.deque(map(getattr(cls, field.name).__set__, views, column), maxlen=0)
+        deque(map(getattr(cls, field.name).__set__, views, column), maxlen=0)
     return views
 
 

@@ -98,7 +98,9 @@ def sqlite_file(url: str) -> Path | None:
 
 def open_at_head(path: Path) -> sqlite3.Connection | None:
     """`path` opened read-only, inside a read transaction, when its schema is at the head of
-    the migrations; None when it is not (or does not exist, or cannot be read here)."""
+    the migrations; None when it is not (or does not exist, or cannot be read here). The
+    transaction holds one snapshot of the file for every read made with the connection
+    until it is closed: close it soon."""
     head = scripted_head(str(script_location()))
     if head is None or not path.is_file():
         return None
@@ -117,6 +119,7 @@ def open_at_head(path: Path) -> sqlite3.Connection | None:
         connection.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
         connection.execute("BEGIN")
         stored = connection.execute("SELECT version_num FROM alembic_version").fetchall()
+        connection.execute("SELECT value FROM json_each('[]')")  # JSON1, which lists of ids use
     except sqlite3.Error:
         connection.close()
         return None
