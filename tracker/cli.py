@@ -18,7 +18,6 @@ from tracker.domain import (
     EventFilter,
     EventKind,
     EventStatus,
-    EventView,
     FollowUpChanges,
     FollowUpDraft,
     FollowUpStatus,
@@ -273,29 +272,35 @@ def event_list(state: State, /, fmt: str, limit: int | None, **kw: Any) -> None:
     from tracker.services.quick import collector_paused
 
     with collector_paused():  # thousands of views, none in a reference cycle
-        read, events = _list_quickly(state, limit, kw)
-        flt = read if read is not None else _filter(state.services.ctx, **kw)
-        if events is None:
-            events = state.services.events.list(flt, limit=limit)
         if fmt == "json":
             from tracker.render import dumps, event_json
 
-            click.echo(dumps([event_json(e) for e in events]))
+            read, views = _read_quickly(state, kw, lambda q, flt: q.list(flt, limit=limit))
+            flt = read if read is not None else _filter(state.services.ctx, **kw)
+            if views is None:
+                views = state.services.events.list(flt, limit=limit)
+            click.echo(dumps([event_json(e) for e in views]))
             return
         from tracker.render import events_table
 
+        read, lines = _read_quickly(state, kw, lambda q, flt: q.lines(flt, limit=limit))
+        flt = read if read is not None else _filter(state.services.ctx, **kw)
+        events = lines if lines is not None else state.services.events.list(flt, limit=limit)
         if events:
             click.echo(events_table(events))
         else:
             _say("no events match" if not flt.is_empty() else "no events yet (try `tracker seed`)")
 
 
-def _list_quickly(
-    state: State, limit: int | None, kw: dict[str, Any]
-) -> tuple[EventFilter | None, list[EventView] | None]:
-    """The filter and the listed events when quick reads can give them (a SQLite file at
-    the schema head, a filter they cover), without loading SQLAlchemy; else what is known
-    so far (the filter, read already if the file could be opened) and None."""
+_Read = TypeVar("_Read")
+
+
+def _read_quickly(
+    state: State, kw: dict[str, Any], read: Callable[[QuickReads, EventFilter], _Read]
+) -> tuple[EventFilter | None, _Read | None]:
+    """The filter and `read(quick, filter)` when quick reads can answer (a SQLite file at the
+    schema head, a filter they cover), without loading SQLAlchemy; else what is known so far
+    (the filter, if the file could be opened) and None: the services answer then."""
     import sqlite3
 
     from tracker.services.quick import Unreadable
@@ -307,7 +312,7 @@ def _list_quickly(
         flt = _filter(quick.reader, **kw)
         if not quick.covers(flt):
             return flt, None
-        return flt, quick.list(flt, limit=limit)
+        return flt, read(quick, flt)
     except Unreadable:
         return flt, None  # the services read it (or report it) as they always have
     except sqlite3.Error as exc:  # worded as the services' database errors are

@@ -138,6 +138,28 @@ class EventView:
 
 
 @dataclass(frozen=True, slots=True)
+class EventLine:
+    """An event as one line of a long list shows it (`event list`): an EventView's id, title,
+    kind, date, status, participants' names and open follow-ups, without the rest, which a
+    list of thousands would spend most of its time building."""
+
+    id: int
+    title: str
+    kind: EventKind
+    when: When
+    status: EventStatus
+    names: tuple[str, ...] = ()  # the participants' names, in EventView.participants' order
+    open_follow_ups: int = 0
+
+    @classmethod
+    def of(cls, view: EventView) -> EventLine:
+        names = tuple(p.name for p in view.participants)
+        return cls(
+            view.id, view.title, view.kind, view.when, view.status, names, view.open_follow_ups
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class StakeholderView:
     id: int
     name: str

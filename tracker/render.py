@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from tracker import dates
-from tracker.domain import EventView, FollowUpView, StakeholderView
+from tracker.domain import EventLine, EventView, FollowUpView, StakeholderView
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]], flex: Sequence[int] = ()) -> str:
@@ -40,14 +40,14 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]], flex: Sequence[
     return "\n".join(lines)
 
 
-def participants_short(view: EventView, limit: int = 3) -> str:
-    people = view.participants
-    if len(people) > limit:
-        return ", ".join([p.name for p in people[:limit]]) + f" +{len(people) - limit}"
-    return ", ".join([p.name for p in people])
+def participants_short(view: EventView | EventLine, limit: int = 3) -> str:
+    names = view.names if isinstance(view, EventLine) else [p.name for p in view.participants]
+    if len(names) > limit:
+        return ", ".join(names[:limit]) + f" +{len(names) - limit}"
+    return ", ".join(names)
 
 
-def events_table(events: Sequence[EventView]) -> str:
+def events_table(events: Sequence[EventView] | Sequence[EventLine]) -> str:
     rows = [
         [
             str(e.id),

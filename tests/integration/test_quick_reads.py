@@ -28,6 +28,7 @@ from tracker.domain import (
     EventDraft,
     EventFilter,
     EventKind,
+    EventLine,
     EventStatus,
     ParticipantSpec,
     Role,
@@ -131,8 +132,11 @@ def test_lists_are_the_services_lists(
     expected = services.events.list(flt)
     assert quick.list(flt) == expected
     assert quick.list(flt, limit=7) == services.events.list(flt, limit=7)
-    assert events_table(quick.list(flt)) == events_table(expected)
     assert [event_json(e) for e in quick.list(flt)] == [event_json(e) for e in expected]
+    lines = quick.lines(flt)
+    assert lines == [EventLine.of(view) for view in expected]
+    assert quick.lines(flt, limit=7) == lines[:7]
+    assert events_table(lines) == events_table(expected)
 
 
 def test_the_data_has_what_the_comparison_needs(services: Services) -> None:

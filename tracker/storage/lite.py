@@ -36,6 +36,10 @@ EVENT_COLUMNS = (
     "location, summary, notes, source, created_at, updated_at"
 )
 """The columns of `tracker.services.views.EVENT_COLUMNS`, in that order, as stored."""
+LINE_COLUMNS = (
+    "id, title, kind, start_date, end_date, precision, sort_time, start_at, end_at, tz, status"
+)
+"""The first of `EVENT_COLUMNS`: what a line of a list shows (`tracker.domain.EventLine`)."""
 TIMELINE_ORDER = "start_date, sort_time, id"
 TIMELINE_ORDER_DESC = "start_date DESC, sort_time DESC, id DESC"
 
@@ -144,10 +148,17 @@ class Listing:
     tags: tuple[str, ...] = ()
 
 
-def list_events(connection: sqlite3.Connection, listing: Listing, limit: int | None) -> list[Row]:
-    """`EVENT_COLUMNS` rows of the events `listing` keeps, in timeline order."""
+def list_events(
+    connection: sqlite3.Connection,
+    listing: Listing,
+    limit: int | None,
+    *,
+    columns: str = EVENT_COLUMNS,
+) -> list[Row]:
+    """`columns` rows (`EVENT_COLUMNS` or `LINE_COLUMNS`) of the events `listing` keeps, in
+    timeline order."""
     where, params = _conditions(connection, listing)
-    sql = f"SELECT {EVENT_COLUMNS} FROM events"
+    sql = f"SELECT {columns} FROM events"
     if where:
         sql += " WHERE " + " AND ".join(where)
     sql += f" ORDER BY {TIMELINE_ORDER}"
@@ -246,14 +257,10 @@ each name key is its name case-folded, which is how tracker writes them."""
 
 
 def details(connection: sqlite3.Connection, ids: Sequence[int]) -> Details:
-    """What `tracker.services.views.load_event_views` reads for a list of events.
-
-    The ids go in as one JSON array, so SQLite walks each index in id order once instead
-    of once per batch of bound parameters.
-    """
+    """What `tracker.services.views.load_event_views` reads for a list of events."""
     if not ids:
         return Details([], {}, {})
-    listed = "[" + ",".join(map(str, sorted(ids))) + "]"
+    listed = _id_list(ids)
     participants = connection.execute(
         "SELECT p.event_id, p.stakeholder_id, s.name, s.name_key, s.kind, p.role, p.attendance "
         "FROM participations p JOIN stakeholders s ON s.id = p.stakeholder_id "
@@ -269,8 +276,31 @@ def details(connection: sqlite3.Connection, ids: Sequence[int]) -> Details:
     ):
         tagged.setdefault(event_id, []).append(tag)
     tags = {event_id: tuple(names) for event_id, names in tagged.items()}
+    return Details(participants, tags, _open_follow_ups(connection, listed))
+
+
+def participant_names(connection: sqlite3.Connection, ids: Sequence[int]) -> list[Row]:
+    """(event_id, name, name_key) of the participants of `ids`, by event and then in
+    `PARTICIPANT_ORDER`: what a line of a list shows of them."""
+    if not ids:
+        return []
+    return connection.execute(
+        "SELECT p.event_id, s.name, s.name_key "
+        "FROM participations p JOIN stakeholders s ON s.id = p.stakeholder_id "
+        "WHERE p.event_id IN (SELECT value FROM json_each(?)) "
+        f"ORDER BY p.event_id, {PARTICIPANT_ORDER}",
+        (_id_list(ids),),
+    ).fetchall()
+
+
+def open_follow_ups(connection: sqlite3.Connection, ids: Sequence[int]) -> dict[int, int]:
+    """How many follow-ups of each of `ids` are open (events with none are left out)."""
+    return _open_follow_ups(connection, _id_list(ids)) if ids else {}
+
+
+def _open_follow_ups(connection: sqlite3.Connection, listed: str) -> dict[int, int]:
     # not the (status, due) index: SQLite would walk every open follow-up
-    open_follow_ups = dict(
+    return dict(
         connection.execute(
             "SELECT event_id, count(*) FROM follow_ups "
             "WHERE event_id IN (SELECT value FROM json_each(?)) AND +status = 'open' "
@@ -278,12 +308,18 @@ def details(connection: sqlite3.Connection, ids: Sequence[int]) -> Details:
             (listed,),
         ).fetchall()
     )
-    return Details(participants, tags, open_follow_ups)
+
+
+def _id_list(ids: Sequence[int]) -> str:
+    """`ids` as one JSON array, in order: SQLite then walks each index in id order once,
+    instead of once per batch of bound parameters."""
+    return "[" + ",".join(map(str, sorted(ids))) + "]"
 
 
 __all__ = [
     "BUSY_TIMEOUT_MS",
     "EVENT_COLUMNS",
+    "LINE_COLUMNS",
     "MAX_SPAN_CLASS",
     "PARTICIPANT_ORDER",
     "Details",
@@ -291,6 +327,8 @@ __all__ = [
     "details",
     "list_events",
     "open_at_head",
+    "open_follow_ups",
+    "participant_names",
     "script_location",
     "scripted_head",
     "sqlite_file",
