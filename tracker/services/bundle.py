@@ -40,6 +40,11 @@ class Services:
             seed=SeedService(ctx),
         )
 
+    @property
+    def timeline(self) -> EventService:
+        """What the app's timeline reads (windows, places, rows by position)."""
+        return self.events
+
     def close(self) -> None:
         self.ctx.close()
 

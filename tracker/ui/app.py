@@ -23,14 +23,13 @@ from tracker.ui.messages import (
     RestoreFailed,
     ShowInTimeline,
 )
-from tracker.ui.screens.followups import FollowUpsScreen
-from tracker.ui.screens.help import HelpScreen
-from tracker.ui.screens.stakeholders import StakeholdersScreen
 from tracker.ui.screens.timeline import TimelineScreen
 from tracker.ui.undo import UndoStack
 
 if TYPE_CHECKING:
-    from tracker.services import Services
+    from tracker.services.deferred import AppServices
+    from tracker.ui.screens.followups import FollowUpsScreen
+    from tracker.ui.screens.stakeholders import StakeholdersScreen
 
 DARK, LIGHT = "textual-dark", "textual-light"
 
@@ -44,7 +43,7 @@ class TrackerApp(App[None]):
     COMMANDS = App.COMMANDS | {TrackerCommands}
     ENABLE_COMMAND_PALETTE = True
 
-    def __init__(self, settings: Settings, services: Services, clock: Clock) -> None:
+    def __init__(self, settings: Settings, services: AppServices, clock: Clock) -> None:
         super().__init__()
         self.settings = settings
         self.services = services
@@ -52,14 +51,21 @@ class TrackerApp(App[None]):
         self.undo_stack = UndoStack()
         self.names: tuple[str, ...] = ()
         self.data_version = 0
+        self._shown = False
         self.theme = DARK
         self.add_mode("timeline", lambda: TimelineScreen())
-        self.add_mode("stakeholders", lambda: StakeholdersScreen())
-        self.add_mode("followups", lambda: FollowUpsScreen())
+        self.add_mode("stakeholders", _stakeholders_screen)
+        self.add_mode("followups", _follow_ups_screen)
 
     def on_mount(self) -> None:
-        self.load_names()
         self.switch_mode("timeline")
+
+    def timeline_shown(self) -> None:
+        """The first timeline is on screen: now load what can wait (the names for completion,
+        which also opens services that were deferred for a fast start)."""
+        if not self._shown:
+            self._shown = True
+            self.call_after_refresh(self.load_names)  # after it is painted: no contention
 
     # -- shared state ------------------------------------------------------------------------
 
@@ -116,6 +122,8 @@ class TrackerApp(App[None]):
         self.switch_mode(mode)
 
     def action_help(self) -> None:
+        from tracker.ui.screens.help import HelpScreen
+
         self.push_screen(HelpScreen())
 
     def action_toggle_theme(self) -> None:
@@ -154,6 +162,21 @@ class TrackerApp(App[None]):
         self.notify(f"Could not undo: {message.message}", severity="error", timeout=8)
 
 
-def create_app(settings: Settings, services: Services, clock: Clock) -> TrackerApp:
+# The other screens are imported when first shown: the app starts on the timeline.
+
+
+def _stakeholders_screen() -> StakeholdersScreen:
+    from tracker.ui.screens.stakeholders import StakeholdersScreen
+
+    return StakeholdersScreen()
+
+
+def _follow_ups_screen() -> FollowUpsScreen:
+    from tracker.ui.screens.followups import FollowUpsScreen
+
+    return FollowUpsScreen()
+
+
+def create_app(settings: Settings, services: AppServices, clock: Clock) -> TrackerApp:
     """The one factory: `tracker` and the tests build the app the same way."""
     return TrackerApp(settings, services, clock)

@@ -9,7 +9,7 @@ from textual.screen import Screen
 from tracker.ui.messages import ActionFailed, DataChanged
 
 if TYPE_CHECKING:
-    from tracker.services import Services
+    from tracker.services.deferred import AppServices
     from tracker.ui.app import TrackerApp
 
 
@@ -25,7 +25,7 @@ class TrackerScreen(Screen[None]):
         return cast("TrackerApp", self.app)
 
     @property
-    def services(self) -> Services:
+    def services(self) -> AppServices:
         return self.tracker.services
 
     def reload(self, message: DataChanged | None = None) -> None:

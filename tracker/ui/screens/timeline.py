@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -26,14 +27,15 @@ from tracker.ui.messages import (
 )
 from tracker.ui.query import ParsedQuery, describe_filter
 from tracker.ui.screens.base import TrackerScreen
-from tracker.ui.screens.confirm import ConfirmScreen
-from tracker.ui.screens.event_form import EventFormScreen, EventSaved, changes_between
-from tracker.ui.screens.export import ExportDone, ExportScreen
-from tracker.ui.screens.followup_form import FollowUpFormScreen, FollowUpSaved
 from tracker.ui.widgets.event_detail import EventDetail
 from tracker.ui.widgets.filter_bar import FilterBar, FilterInput
 from tracker.ui.widgets.nav_bar import NavBar
 from tracker.ui.widgets.timeline_list import Anchor, TimelineList
+
+if TYPE_CHECKING:  # the forms are imported when first opened: the timeline shows sooner
+    from tracker.ui.screens.event_form import EventSaved
+    from tracker.ui.screens.export import ExportDone
+    from tracker.ui.screens.followup_form import FollowUpSaved
 
 WIDE = 120  # from this width the details sit beside the list
 DETAIL_PAUSE = 0.1  # seconds between detail pane updates while the cursor keeps moving
@@ -54,7 +56,7 @@ class TimelineScreen(TrackerScreen):
         yield NavBar("timeline")
         yield FilterBar(self._day_bound, lambda: self.tracker.names)
         with Container(id="timeline-body"):
-            yield TimelineList(self.services.events, self.today, id="timeline")
+            yield TimelineList(self.services.timeline, self.today, id="timeline")
             yield EventDetail(id="detail")
         yield Footer(compact=True)
 
@@ -131,9 +133,11 @@ class TimelineScreen(TrackerScreen):
         self.timeline.focus()
 
     def on_timeline_failed(self, message: TimelineFailed) -> None:
+        self.tracker.timeline_shown()
         self.filter_bar.show_state(problem=message.message)
 
     def on_timeline_highlighted(self, message: TimelineHighlighted) -> None:
+        self.tracker.timeline_shown()
         parsed = self.filter_bar.parsed
         if parsed.ok and parsed.filter == self.timeline.filter:
             self.filter_bar.show_state()  # a refused query's message no longer applies
@@ -213,6 +217,8 @@ class TimelineScreen(TrackerScreen):
         return current
 
     def action_add(self) -> None:
+        from tracker.ui.screens.event_form import EventFormScreen, EventSaved
+
         services = self.services
 
         def perform(draft: EventDraft, create: bool) -> EventSaved:
@@ -229,6 +235,8 @@ class TimelineScreen(TrackerScreen):
         if event is None:
             self.notify("No event to edit.", severity="warning")
             return
+        from tracker.ui.screens.event_form import EventFormScreen, EventSaved, changes_between
+
         services = self.services
         original = event
 
@@ -253,6 +261,8 @@ class TimelineScreen(TrackerScreen):
         self.tracker.changed(event_id=result.event.id, day=result.event.when.start)
 
     def action_delete(self) -> None:
+        from tracker.ui.screens.confirm import ConfirmScreen
+
         event = self.timeline.current
         if event is None:
             return
@@ -280,6 +290,8 @@ class TimelineScreen(TrackerScreen):
         self.post_message(ItemRemoved(deleted))
 
     def action_add_follow_up(self) -> None:
+        from tracker.ui.screens.followup_form import FollowUpFormScreen, FollowUpSaved
+
         event = self.timeline.current
         if event is None:
             return
@@ -305,6 +317,8 @@ class TimelineScreen(TrackerScreen):
         )
 
     def action_export(self) -> None:
+        from tracker.ui.screens.export import ExportScreen
+
         flt = self.timeline.filter
         services = self.services
         default = Path("~").expanduser() / default_export_name(self.today)

@@ -330,7 +330,7 @@ class TimelineList(ScrollView, can_focus=True):
         self._want(top, top + height)  # only what the view lacks; the rest once typing pauses
         self._highlighted()
         generation = message.generation
-        self.set_timer(SETTLE, lambda: self._settled(generation))
+        self.call_after_refresh(lambda: self.set_timer(SETTLE, lambda: self._settled(generation)))
 
     def _settled(self, generation: int) -> None:
         """The timeline shown has stayed a moment: read ahead of the view, and count."""
