@@ -1,5 +1,5 @@
-"""`python -m tracker` runs the command line."""
+"""`python -m tracker` is the `tracker` command."""
 
-from tracker.cli import main
+from tracker.launch import main
 
 main()

@@ -27,6 +27,7 @@ from tracker.domain import (
     StakeholderKind,
 )
 from tracker.errors import UserError
+from tracker.launch import database_error, reporting_errors
 from tracker.settings import Settings
 
 if TYPE_CHECKING:
@@ -316,7 +317,7 @@ def _read_quickly(
     except Unreadable:
         return flt, None  # the services read it (or report it) as they always have
     except sqlite3.Error as exc:  # worded as the services' database errors are
-        raise UserError(_database_error(exc)) from None
+        raise UserError(database_error(exc)) from None
     finally:
         quick.close()
 
@@ -842,7 +843,8 @@ def db_backup(state: State, /, output: Path | None) -> None:
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; every error is one line on stderr and exit code 2."""
     try:
-        cli.main(args=argv, prog_name="tracker", standalone_mode=False)
+        with reporting_errors():
+            cli.main(args=argv, prog_name="tracker", standalone_mode=False)
     except click.exceptions.Abort:
         _say("aborted")
         sys.exit(1)
@@ -851,23 +853,3 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as exc:
         _say(f"tracker: error: {' '.join(exc.format_message().split())}")
         sys.exit(2)
-    except UserError as exc:
-        _say(f"tracker: error: {exc.message}")
-        sys.exit(2)
-    except OSError as exc:
-        where = f": {exc.filename}" if exc.filename else ""
-        _say(f"tracker: error: {exc.strerror or exc}{where}")
-        sys.exit(2)
-    except Exception as exc:
-        # SQLAlchemy is not imported for this: if it is not loaded, it raised nothing.
-        sa_exc = sys.modules.get("sqlalchemy.exc")
-        if sa_exc is None or not isinstance(exc, sa_exc.SQLAlchemyError):
-            raise
-        _say(f"tracker: error: {_database_error(getattr(exc, 'orig', None) or exc)}")
-        sys.exit(2)
-
-
-def _database_error(exc: BaseException) -> str:
-    """A database's refusal as one line: `database: ` and the driver's message."""
-    reason = " ".join(str(exc).split())
-    return f"database: {reason[:300]}"

@@ -4,7 +4,7 @@
     python -m benchmarks.apps.first_paint OUT tracker sqlite:///benchmarks/data/tracker-1m.sqlite3
 
 `bare` is a Textual app with one empty DataTable (four columns); `tracker` is the real entry
-point (`tracker.cli.main`) on the database, waiting for the timeline's first rows. Both run
+point (`tracker.launch.main`) on the database, waiting for the timeline's first rows. Both run
 headless at 120x40 and write the CLOCK_MONOTONIC time of the first refresh after that
 moment to OUT (the parent compares it with the time it spawned the process): Textual
 redirects print() while an app runs, so the time goes to a file.
@@ -77,7 +77,7 @@ def tracker(out: Path, db: str) -> None:
         return run(self, *args, **kwargs)
 
     App.run = headless  # type: ignore[method-assign]
-    from tracker.cli import main
+    from tracker.launch import main
 
     main(["--db", db])
 

@@ -14,7 +14,7 @@ from tracker.services.seed import SeedService
 from tracker.services.stakeholders import StakeholderService
 from tracker.services.transfer import TransferService
 from tracker.settings import Settings
-from tracker.storage import migrations
+from tracker.storage import lite, migrations
 from tracker.storage.engine import make_engine
 
 
@@ -52,7 +52,12 @@ class Services:
 def open_services(
     settings: Settings, clock: Clock | None = None, *, migrate: bool = True
 ) -> Services:
-    """Connect to the configured database, bring its schema to head, and build the services."""
+    """Connect to the configured database, bring its schema to head, and build the services.
+
+    Another program's SQLite file is refused before the engine touches it."""
+    path = lite.sqlite_file(settings.db_url)
+    if migrate and path is not None and lite.foreign_tables(path):
+        raise migrations.foreign_database(settings.db_url)
     engine = make_engine(settings.db_url)
     if migrate:
         migrations.ensure_current(engine)

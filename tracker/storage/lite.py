@@ -100,6 +100,29 @@ def sqlite_file(url: str) -> Path | None:
     return Path(database).expanduser()
 
 
+def foreign_tables(path: Path) -> list[str]:
+    """The tables of an existing SQLite file that has no tracker schema version (empty for
+    a tracker database, a new or empty file, or one that cannot be read here). Asked before
+    the engine opens a file, which would switch it to WAL: another program's file is left
+    exactly as it was."""
+    if not path.is_file() or path.stat().st_size == 0:
+        return []
+    try:
+        connection = sqlite3.connect(path.absolute().as_uri() + "?mode=ro", uri=True)
+    except sqlite3.Error:
+        return []
+    try:
+        names = [
+            row[0]
+            for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        ]
+    except sqlite3.Error:
+        return []
+    finally:
+        connection.close()
+    return [] if "alembic_version" in names else names
+
+
 def open_at_head(path: Path) -> sqlite3.Connection | None:
     """`path` opened read-only, inside a read transaction, when its schema is at the head of
     the migrations; None when it is not (or does not exist, or cannot be read here). The

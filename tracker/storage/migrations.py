@@ -97,6 +97,12 @@ def upgrade(engine: Engine, revision: str = "head", *, backup: bool = True) -> U
     return UpgradeResult(before, target, saved)
 
 
+def foreign_database(url: str) -> UserError:
+    return UserError(
+        f"{url} has tables but no tracker schema version; it does not look like a tracker database"
+    )
+
+
 def ensure_current(engine: Engine) -> UpgradeResult:
     """Upgrade only when the database is not at head (the cheap check runs at every start).
 
@@ -112,10 +118,7 @@ def ensure_current(engine: Engine) -> UpgradeResult:
     if before == head:
         return UpgradeResult(before, head, None)
     if before is None and set(inspect(engine).get_table_names()) - {"alembic_version"}:
-        raise UserError(
-            f"{engine.url.render_as_string()} has tables but no tracker schema version; "
-            "it does not look like a tracker database"
-        )
+        raise foreign_database(engine.url.render_as_string())
     if before is not None and before not in _known_revisions(engine):
         raise UserError(
             f"the database is at revision {before}, which this version of tracker does not know; "

@@ -1,0 +1,72 @@
+"""The `tracker` command's entry point.
+
+`tracker` alone (or with only `--db URL`) opens the full-screen app at once, without
+building the command line: click and the definitions of every command cost a tenth of the
+app's start-up. Anything else is the command line's (`tracker.cli`). Both report errors
+the same way: one line, `tracker: error: ...`, exit code 2.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from tracker.errors import UserError
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    app, db = _app_only(args)
+    if not app:
+        from tracker.cli import main as cli_main
+
+        cli_main(args)
+        return
+    with reporting_errors():
+        from tracker.settings import Settings
+        from tracker.ui import run_app
+
+        run_app(Settings.from_env(db))
+
+
+def _app_only(args: list[str]) -> tuple[bool, str | None]:
+    """(True, the --db value) when `args` ask for nothing but the app."""
+    if not args:
+        return True, None
+    if len(args) == 2 and args[0] == "--db" and not args[1].startswith("-"):
+        return True, args[1]
+    if len(args) == 1 and args[0].startswith("--db=") and len(args[0]) > len("--db="):
+        return True, args[0][len("--db=") :]
+    return False, None
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+@contextmanager
+def reporting_errors() -> Iterator[None]:
+    """Turn a user's or the database's error into one line and exit code 2."""
+    try:
+        yield
+    except UserError as exc:
+        say(f"tracker: error: {exc.message}")
+        sys.exit(2)
+    except OSError as exc:
+        where = f": {exc.filename}" if exc.filename else ""
+        say(f"tracker: error: {exc.strerror or exc}{where}")
+        sys.exit(2)
+    except Exception as exc:
+        # SQLAlchemy is not imported for this: if it is not loaded, it raised nothing.
+        sa_exc = sys.modules.get("sqlalchemy.exc")
+        if sa_exc is None or not isinstance(exc, sa_exc.SQLAlchemyError):
+            raise
+        say(f"tracker: error: {database_error(getattr(exc, 'orig', None) or exc)}")
+        sys.exit(2)
+
+
+def database_error(exc: BaseException) -> str:
+    """A database's refusal as one line: `database: ` and the driver's message."""
+    reason = " ".join(str(exc).split())
+    return f"database: {reason[:300]}"
