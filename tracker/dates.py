@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ __all__ = [
     "parse_when",
     "rebuild",
     "span",
+    "stored_cells",
     "to_json",
 ]
 
@@ -271,6 +273,37 @@ def to_json(when: When) -> dict[str, str]:
         start = _as_utc(when.start_at).astimezone(zone).isoformat()
         end = _as_utc(when.end_at or when.start_at).astimezone(zone).isoformat()
     return {"start": start, "end": end, "precision": when.precision.value, "label": when.label}
+
+
+def stored_cells(
+    start: date,
+    end: date,
+    precision: Precision | str,
+    start_at: datetime | None = None,
+    end_at: datetime | None = None,
+    tz: str | None = None,
+    *,
+    order: DateOrder = "mdy",
+) -> tuple[str, str, str, str]:
+    """`start, end, label, precision` of `to_json(rebuild(...))` for stored columns.
+
+    A time of day is one of a kind (nothing to reuse), so an export asks for thousands of
+    them: those are written straight from the instant, without building the When.
+    """
+    if start_at is not None and precision in _MINUTE:
+        zone, explicit = _zone(tz)
+        start_at = _as_utc(start_at)
+        local = start_at.astimezone(zone)
+        first = local.isoformat()
+        last = first if end_at is None else _as_utc(end_at).astimezone(zone).isoformat()
+        label = _local_label(local, start_at, zone, explicit, order)
+        return first, last, label, _MINUTE_TEXT
+    when = rebuild(start, end, Precision(precision), order=order)
+    return when.start.isoformat(), when.end.isoformat(), when.label, when.precision.value
+
+
+_MINUTE_TEXT = Precision.MINUTE.value
+_MINUTE = frozenset({Precision.MINUTE, _MINUTE_TEXT})
 
 
 def overlaps(when: When, date_from: date | None, date_to: date | None) -> bool:
@@ -852,9 +885,18 @@ def _days_label(start: date, end: date, order: DateOrder) -> str:
 def _instant_label(start_at: datetime, tz: str | None, order: DateOrder) -> str:
     """The wall time in the stored zone, with its offset unless the zone alone pins it down."""
     zone, explicit = _zone(tz)
-    local = start_at.astimezone(zone)
-    wall = datetime(local.year, local.month, local.day, local.hour, local.minute, tzinfo=zone)
-    explicit = explicit or wall.astimezone(UTC) != start_at.replace(second=0, microsecond=0)
+    return _local_label(start_at.astimezone(zone), start_at, zone, explicit, order)
+
+
+def _local_label(
+    local: datetime, start_at: datetime, zone: tzinfo, explicit: bool, order: DateOrder
+) -> str:
+    """`_instant_label` once the instant (UTC) is in its zone (`local`)."""
+    if not explicit and (
+        local.fold or local.second or local.microsecond or start_at.second or start_at.microsecond
+    ):  # a wall time the zone gives twice (or seconds, which the label drops): with its offset
+        wall = local.replace(second=0, microsecond=0, fold=0)
+        explicit = wall.astimezone(UTC) != start_at.replace(second=0, microsecond=0)
     if order == "dmy":
         clock = f"{local:%H:%M}"
     else:
@@ -863,6 +905,7 @@ def _instant_label(start_at: datetime, tz: str | None, order: DateOrder) -> str:
     return f"{text} {_offset_text(local.utcoffset())}" if explicit else text
 
 
+@functools.lru_cache(maxsize=256)  # a database holds a few zones; labels ask for them often
 def _zone(tz: str | None) -> tuple[tzinfo, bool]:
     """The zone a stored `tz` names, and whether a label must spell out the offset."""
     if tz is None:
@@ -880,6 +923,7 @@ def _zone(tz: str | None) -> tuple[tzinfo, bool]:
         return UTC, True
 
 
+@functools.lru_cache(maxsize=256)  # a few offsets, asked for by every time label
 def _offset_text(offset: timedelta | None) -> str:
     seconds = int((offset or timedelta(0)).total_seconds())
     sign = "-" if seconds < 0 else "+"
