@@ -37,12 +37,12 @@ _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 _GUARDED = re.compile(r"^'*[=+\-@\t\r]")
 
 
-_MAY_GUARD = frozenset("'=+-@\t\r")  # first characters _GUARDED can match
+MAY_GUARD = frozenset("'=+-@\t\r")  # first characters _GUARDED can match
 
 
 def neutralise(cell: str) -> str:
     """Prefix a quote to a cell a spreadsheet would take as a formula (reversible)."""
-    if not cell or cell[0] not in _MAY_GUARD:
+    if not cell or cell[0] not in MAY_GUARD:
         return cell
     return "'" + cell if _GUARDED.match(cell) else cell
 
@@ -94,16 +94,22 @@ _FOLLOW_UP = re.compile(
 
 def format_follow_ups(items: Iterable[FollowUpCell]) -> str:
     """One line per follow-up: `[open] text — due July 2022 — owner Microsoft`."""
-    lines = []
-    for item in items:
-        head = f"[{item.status}{' ' + item.done_on if item.done_on else ''}]"
-        line = f"{head} {' '.join(item.text.split())}"
-        if item.due:
-            line += f"{_DUE}{item.due}"
-        if item.owner:
-            line += f"{_OWNER}{item.owner}"
-        lines.append(line)
-    return "\n".join(lines)
+    return "\n".join(
+        follow_up_line(item.status, item.done_on, item.text, item.due, item.owner) for item in items
+    )
+
+
+def follow_up_line(
+    status: str, done_on: str | None, text: str, due: str | None, owner: str | None
+) -> str:
+    """One follow-up's line of `format_follow_ups` (`[done 2022-06-01] ...` once done)."""
+    line = f"[{status} {done_on}] " if done_on else f"[{status}] "
+    line += " ".join(text.split())
+    if due:
+        line += _DUE + due
+    if owner:
+        line += _OWNER + owner
+    return line
 
 
 def parse_follow_ups(cell: str) -> list[FollowUpCell]:
@@ -170,6 +176,16 @@ def write_rows(
             pending.clear()
     writer.writerows(pending)
     return count + len(pending)
+
+
+def quoted(cell: str) -> str:
+    """`cell` as `write_rows`' writer writes it (QUOTE_MINIMAL): in quotes, its own doubled,
+    if it holds a comma, a quote or a line end. For lines built without the csv module."""
+    if '"' in cell:
+        return '"' + cell.replace('"', '""') + '"'
+    if "," in cell or "\n" in cell or "\r" in cell:
+        return '"' + cell + '"'
+    return cell
 
 
 @contextmanager

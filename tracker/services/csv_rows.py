@@ -11,8 +11,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import operator
 import queue
-import re
 import threading
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
@@ -38,13 +38,13 @@ from tracker.domain import EventFilter, FollowUpStatus, Precision
 from tracker.exporting import csv as timeline_csv
 from tracker.services.context import Context
 from tracker.services.queries import TIMELINE_ORDER, event_conditions, is_sqlite
-from tracker.services.views import ROLE_ORDER, WhenCache
+from tracker.services.views import ROLE_ORDER
 from tracker.storage.models import Event, EventTag, FollowUp, Participation, Stakeholder
 
 BATCH = 2000  # events per round of participant / tag / follow-up queries
 MMAP_BYTES = 2**32  # the export maps up to 4 GiB of the database file (address space)
 _OPEN = FollowUpStatus.OPEN.value
-_PRECISIONS = {precision.value: precision for precision in Precision}
+_MINUTE = Precision.MINUTE.value
 
 
 def _text(column: Any) -> Any:
@@ -79,61 +79,60 @@ def _date(value: Any) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
 
 
-def _instant(value: Any) -> dt.datetime | None:
-    """A stored UTC instant: a naive text on SQLite, an aware datetime elsewhere."""
-    if value is None or isinstance(value, dt.datetime):
+def _instant(value: Any) -> dt.datetime:
+    """A stored UTC instant: a text on SQLite (read as naive: UTC), a datetime elsewhere."""
+    if isinstance(value, dt.datetime):
         return value
-    return dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
+    moment = dt.datetime.fromisoformat(value)
+    return moment if moment.tzinfo is None else moment.replace(tzinfo=None)
 
 
 class _Spans:
-    """The four date cells of each distinct stored interval, computed once per export."""
+    """The date cells of stored intervals: each distinct interval of days is labelled once
+    per export (a timeline repeats them), each time of day as it comes (one of a kind)."""
 
     def __init__(self, ctx: Context, names: _Names) -> None:
-        self._ctx = ctx
         self.names = names
-        self._whens = WhenCache(ctx)
-        self._cells: dict[tuple[Any, ...], tuple[str, str, str, str]] = {}
-        self._heads: dict[tuple[Any, ...], str] = {}
+        self._order = ctx.settings.date_order
+        self.days: dict[tuple[Any, ...], tuple[str, str, str, str]] = {}
+        self.heads: dict[tuple[Any, ...], str] = {}
 
     def cells(self, key: tuple[Any, ...]) -> tuple[str, str, str, str]:
-        found = self._cells.get(key)
-        if found is None:
-            start, end, precision, start_at, end_at, tz = key
-            if start_at is None:
-                when = self._whens.get(_date(start), _date(end), precision)
-            else:  # one of a kind: rebuilt directly, not kept
-                when = self._ctx.rebuild(
-                    _date(start),
-                    _date(end),
-                    _PRECISIONS[precision],
-                    _instant(start_at),
-                    _instant(end_at),
-                    tz,
-                )
-            span = dates.to_json(when)
-            found = (span["start"], span["end"], when.label, when.precision.value)
-            if start_at is None:  # instants are unique to their event: not worth keeping
-                self._cells[key] = found
+        """`start, end, when, precision` of the stored columns `start_date .. tz`."""
+        start, end, precision, start_at, end_at, tz = key
+        if start_at is not None and precision == _MINUTE:
+            return self.instant(start_at, end_at, tz)
+        return self.days.get((start, end, precision)) or self.day(start, end, precision)
+
+    def day(self, start: Any, end: Any, precision: str) -> tuple[str, str, str, str]:
+        """The cells of an interval of whole days."""
+        found = self.days[start, end, precision] = dates.stored_cells(
+            _date(start), _date(end), precision, order=self._order
+        )
         return found
 
-    def head(self, key: tuple[Any, ...]) -> str:
-        """`start,end,when,precision` as written to the file (the label quoted if need be)."""
-        found = self._heads.get(key)
-        if found is None:
-            first, last, label, precision = self.cells(key)
-            found = f"{first},{last},{_cell(label)},{precision}"
-            if key[3] is None:
-                self._heads[key] = found
+    def head(self, start: Any, end: Any, precision: str) -> str:
+        """`day`'s cells joined as they are written to the file."""
+        found = self.heads[start, end, precision] = _joined(
+            self.days.get((start, end, precision)) or self.day(start, end, precision)
+        )
         return found
+
+    def instant(self, start_at: Any, end_at: Any, tz: str | None) -> tuple[str, str, str, str]:
+        """The cells of a time of day."""
+        return dates.stored_cells(
+            dt.date.min,  # unused: a time's cells come from its instants
+            dt.date.min,
+            _MINUTE,
+            _instant(start_at),
+            None if end_at is None or end_at == start_at else _instant(end_at),
+            tz,
+            order=self._order,
+        )
 
     def due(self, start: Any, end: Any, precision: str) -> str:
-        key = (start, end, precision)
-        found = self._cells.get(key)
-        if found is None:
-            label = self._whens.get(_date(start), _date(end), precision).label
-            found = self._cells[key] = (label, "", "", "")
-        return found[0]
+        """A follow-up's due date as written: the label of its interval."""
+        return (self.days.get((start, end, precision)) or self.day(start, end, precision))[2]
 
 
 def csv_records(ctx: Context, session: Session, flt: EventFilter) -> Iterator[list[str]]:
@@ -226,19 +225,8 @@ def _record(
 
 # -- SQLite, writing a file: the database works while Python writes -----------------------
 
-_SPECIAL = re.compile('[,"\r\n]')  # what makes csv's QUOTE_MINIMAL quote a cell
-_MAY_GUARD = frozenset("'=+-@\t\r")
-
-
-def _cell(text: str | None) -> str:
-    """One CSV cell as `timeline_csv.write_rows` writes it: neutralised, quoted if need be."""
-    if not text:
-        return ""
-    if text[0] in _MAY_GUARD:
-        text = timeline_csv.neutralise(text)
-    if _SPECIAL.search(text) is None:
-        return text
-    return '"' + text.replace('"', '""') + '"'
+_MAY_GUARD = timeline_csv.MAY_GUARD  # first characters `neutralise` may act on
+_quoted = timeline_csv.quoted
 
 
 def _chunk_statement(session: Session, flt: EventFilter) -> Select[Any]:
@@ -246,32 +234,42 @@ def _chunk_statement(session: Session, flt: EventFilter) -> Select[Any]:
 
     One row of one column: SQLite computes it in a single step, during which Python's
     sqlite3 module lets other threads run (it holds the GIL again for each row otherwise).
+    Each array holds `_ROW_COLUMNS` with the participants and tags cells ('' for none)
+    after location and source, then the event's follow-ups as arrays and its sort_time.
     """
     after = tuple_(
         bindparam("after_start", type_=Date),
         bindparam("after_time", type_=Integer),
         bindparam("after_id", type_=Integer),
     )
-    page = select(
-        _E.id, _E.start_date, _E.end_date, _E.precision, _E.start_at, _E.end_at, _E.tz,
-        _E.kind, _E.title, _E.status, _E.location, _E.source, _E.summary, _E.notes,
-        _E.sort_time,
-    )  # fmt: skip
-    conditions = event_conditions(session, flt)
-    page = page.where(tuple_(*TIMELINE_ORDER) > after, *conditions)
+    conditions = [tuple_(*TIMELINE_ORDER) > after, *event_conditions(session, flt)]
+    page = select(*(_E[name] for name in _ROW_COLUMNS), _E.sort_time).where(*conditions)
     e = page.order_by(*TIMELINE_ORDER).limit(BATCH).subquery("e")
-    row = func.json_array(
-        *(e.c[name] for name in _ROW_COLUMNS),
-        _participants_cell(e.c.id, e),
-        _tags_cell(e.c.id, e),
-        _follow_ups_json(e.c.id, e),
+    # The key of the batch's last event, found on the index alone: the reading thread
+    # asks for the next batch without parsing this one.
+    last = (
+        select(func.json_array(*TIMELINE_ORDER))
+        .where(*conditions)
+        .order_by(*TIMELINE_ORDER)
+        .offset(BATCH - 1)
+        .limit(1)
+        .scalar_subquery()
     )
-    return select(func.json_group_array(row)).select_from(e)
+    row = func.json_array(
+        *(e.c[name] for name in _ROW_COLUMNS[:11]),
+        func.ifnull(_participants_cell(e.c.id, e), ""),
+        *(e.c[name] for name in _ROW_COLUMNS[11:12]),
+        func.ifnull(_tags_cell(e.c.id, e), ""),
+        *(e.c[name] for name in _ROW_COLUMNS[12:]),
+        _follow_ups_json(e.c.id, e),
+        e.c.sort_time,
+    )
+    return select(func.json_group_array(row), last).select_from(e)
 
 
 _ROW_COLUMNS = (
     "id", "start_date", "end_date", "precision", "start_at", "end_at", "tz", "kind", "title",
-    "status", "location", "source", "summary", "notes", "sort_time",
+    "status", "location", "source", "summary", "notes",
 )  # fmt: skip
 
 
@@ -305,23 +303,21 @@ def write_sqlite_csv(ctx: Context, session: Session, flt: EventFilter, out: Text
     # saves a copy per page read (about a third of SQLite's time here). Only for this
     # connection and this export: the TUI's resident memory stays small.
     raw.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
-    batches: queue.Queue[list[Any] | BaseException | None] = queue.Queue(3)
+    batches: queue.Queue[str | BaseException | None] = queue.Queue(3)
     stop = threading.Event()
 
     def read() -> None:
+        """The database's share: one statement per batch, its JSON handed over as is (the
+        writing thread parses it; this one only waits for SQLite, without the GIL)."""
         key: dict[str, Any] = {"after_start": dt.date.min, "after_time": -2, "after_id": 0}
         try:
             while not stop.is_set():
-                rows = json.loads(connection.execute(statement, key).scalar_one() or "[]")
-                if not rows:
+                text, last = connection.execute(statement, key).one()
+                batches.put(text)
+                if last is None:  # fewer than BATCH events were left
                     break
-                batches.put(rows)
-                last = rows[-1]
-                key = {
-                    "after_start": _date(last[1]),
-                    "after_time": last[14],
-                    "after_id": last[0],
-                }
+                start, sort_time, event_id = json.loads(last)
+                key = {"after_start": _date(start), "after_time": sort_time, "after_id": event_id}
             batches.put(None)
         except BaseException as exc:  # handed to the writing thread, raised there
             batches.put(exc)
@@ -331,20 +327,13 @@ def write_sqlite_csv(ctx: Context, session: Session, flt: EventFilter, out: Text
     spans = _Spans(ctx, _Names(session))
     count = 0
     try:
-        while (rows := batches.get()) is not None:
-            if isinstance(rows, BaseException):
-                raise rows
-            lines = []
-            for row in rows:
-                follow_ups, open_count = _follow_up_cell(row[17], spans)
-                lines.append(
-                    f"{row[0]},{spans.head(tuple(row[1:7]))},{row[7]},"
-                    f"{_cell(row[8])},{row[9]},{_cell(row[10])},{_cell(row[15])},"
-                    f"{open_count},{_cell(follow_ups)},"
-                    f"{_cell(row[11])},{_cell(row[16])},{_cell(row[12])},{_cell(row[13])}\r\n"
-                )
-            out.write("".join(lines))
-            count += len(rows)
+        while (text := batches.get()) is not None:
+            if isinstance(text, BaseException):
+                raise text
+            rows = json.loads(text)
+            if rows:
+                out.write(_batch_lines(rows, spans))
+                count += len(rows)
     finally:
         stop.set()
         while reader.is_alive():  # unblock a reader waiting on a full queue, then wait
@@ -355,25 +344,63 @@ def write_sqlite_csv(ctx: Context, session: Session, flt: EventFilter, out: Text
     return count
 
 
+def _batch_lines(rows: list[list[Any]], spans: _Spans) -> str:
+    """The CSV lines of one batch of `_chunk_statement` arrays."""
+    heads = spans.heads
+    lines = []
+    for (
+        event_id, start, end, precision, start_at, end_at, tz, kind, title, status, location,
+        people, source, tags, summary, notes, items, _,
+    ) in rows:  # fmt: skip
+        if start_at is not None and precision == _MINUTE:
+            when = _joined(spans.instant(start_at, end_at, tz))
+        else:
+            when = heads.get((start, end, precision)) or spans.head(start, end, precision)
+        follow_ups, open_count = _follow_up_cell(items, spans) if items else ("", 0)
+        if (
+            title[:1] in _MAY_GUARD
+            or location[:1] in _MAY_GUARD
+            or people[:1] in _MAY_GUARD
+            or source[:1] in _MAY_GUARD
+            or tags[:1] in _MAY_GUARD
+            or summary[:1] in _MAY_GUARD
+            or notes[:1] in _MAY_GUARD
+            or event_id < 0
+        ):  # rare: the cells a spreadsheet would run get their quote (see `neutralise`)
+            event_id, title, location, people, source, tags, summary, notes = map(
+                timeline_csv.neutralise,
+                (str(event_id), title, location, people, source, tags, summary, notes),
+            )
+        lines.append(
+            f"{event_id},{when},{kind},{_quoted(title)},{status},{_quoted(location)},"
+            f"{_quoted(people)},{open_count},{_quoted(follow_ups)},{_quoted(source)},"
+            f"{_quoted(tags)},{_quoted(summary)},{_quoted(notes)}\r\n"
+        )
+    return "".join(lines)
+
+
+def _joined(cells: tuple[str, str, str, str]) -> str:
+    """`start,end,when,precision` as written (only the label can need quotes)."""
+    first, last, label, precision = cells
+    return f"{first},{last},{_quoted(label)},{precision}"
+
+
 def _follow_up_cell(items: list[list[Any]], spans: _Spans) -> tuple[str, int]:
     """The follow-ups cell of one event, from its JSON items, and how many are open."""
-    if not items:
-        return "", 0
     if len(items) > 1:
-        items.sort(key=lambda item: item[0])
-    cells = []
+        items.sort(key=_first)
+    lines = []
     open_count = 0
     for _, text, status, done_on, due_start, due_end, due_precision, owner in items:
         due = None
         if due_start is not None and due_end is not None and due_precision is not None:
             due = spans.due(due_start, due_end, due_precision)
         open_count += status == _OPEN
-        cells.append(
-            timeline_csv.FollowUpCell(
-                text=text, status=status, done_on=done_on or None, due=due, owner=owner
-            )
-        )
-    return timeline_csv.format_follow_ups(cells), open_count
+        lines.append(timeline_csv.follow_up_line(status, done_on, text, due, owner))
+    return "\n".join(lines), open_count
+
+
+_first = operator.itemgetter(0)
 
 
 def _format_follow_ups(rows: Sequence[Any], spans: _Spans) -> tuple[dict[int, str], dict[int, int]]:
