@@ -11,8 +11,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -25,7 +27,10 @@ from tracker.domain import (
     EventKind,
     EventStatus,
     EventView,
+    FollowUpDraft,
+    FollowUpStatus,
     Location,
+    ParticipantSpec,
 )
 from tracker.errors import Cancelled
 from tracker.exporting import csv as timeline_csv
@@ -161,6 +166,61 @@ def test_the_sqlite_export_writes_what_the_views_say(services: Services, tmp_pat
         generic = io.StringIO()
         timeline_csv.write_rows(services.transfer.rows(flt), generic)
         assert generic.getvalue() == slow.getvalue()
+
+
+def test_the_sqlite_export_writes_what_the_views_say_for_every_kind_of_cell(
+    tmp_path: Path,
+) -> None:
+    """Cells a spreadsheet would run, in every text column; quotes and line ends; times in a
+    zone's repeated hour; follow-ups open and done, due and owned."""
+    svc = open_services(
+        Settings(
+            db_url=f"sqlite:///{tmp_path / 'cells.sqlite3'}",
+            data_dir=tmp_path,
+            local_tz=ZoneInfo("America/New_York"),
+        ),
+        FixedClock.on(REFERENCE_DAY),
+    )
+    try:
+        guarded = ("=SUM(A1)", "+1", "-2", "@x", "'=y", "'plain", "a,b", 'say "hi"')
+        columns = ("title", "location", "summary", "notes", "source", "tags", "people")
+        whens = ("Nov 6, 2022 1:30am", "2022-11-06T01:30-05:00", "May 13, 2022 2:30pm", "2021")
+        for i, (column, text) in enumerate(itertools.product(columns, guarded)):
+            cells = {c: f"{c} {i}" for c in columns} | {column: text}  # one odd cell a row
+            event, _ = svc.events.add(
+                EventDraft(
+                    title=cells["title"],
+                    kind=EventKind.MEETING,
+                    when=whens[i % len(whens)],
+                    location=cells["location"],
+                    summary=f"{cells['summary']}\nsecond line",
+                    notes=f"{cells['notes']}\r\nthird",
+                    source=cells["source"],
+                    tags=(cells["tags"].replace(",", ""), "z"),
+                    participants=(ParticipantSpec(cells["people"]), ParticipantSpec("Zed")),
+                ),
+                create=True,
+            )
+            if i % 3:
+                svc.followups.add(
+                    FollowUpDraft(f"call {text}", event.id, owner="Zed", due="July 2022")
+                )
+            if i % 2:
+                svc.followups.add(
+                    FollowUpDraft(f"{text}, done", event.id, status=FollowUpStatus.DONE)
+                )
+        svc.events.add(EventDraft(title="No one", kind=EventKind.CALL, when="late May 2022"))
+        flt = EventFilter()
+        fast = io.StringIO()
+        assert svc.transfer.export_csv(fast, flt) == len(columns) * len(guarded) + 1
+        slow = io.StringIO()
+        timeline_csv.write_rows((event_row(v) for v in svc.events.iter(flt)), slow)
+        assert fast.getvalue() == slow.getvalue()
+        assert (
+            "'=SUM(A1)" in fast.getvalue() and "November 6, 2022 1:30 AM -05:00" in fast.getvalue()
+        )
+    finally:
+        svc.close()
 
 
 def test_bulk_import_round_trips_the_generated_data(services: Services, tmp_path: Path) -> None:

@@ -89,3 +89,11 @@ def test_an_unclosed_quote_names_its_line() -> None:
     text = 'title,kind,when\r\nok,call,May 2022\r\n"never closed,call,May 2022\r\n'
     with pytest.raises(ValueError, match="line 3"):
         list(timeline_csv.read_rows(io.StringIO(text, newline="")))
+
+
+@given(st.text(alphabet=st.sampled_from(list('ab ,"\r\n\t\x00é\u2028;'))))
+def test_quoted_is_what_the_csv_writer_writes(cell: str) -> None:
+    out = io.StringIO()
+    timeline_csv.write_rows([{"id": "1", "title": cell}], out)
+    written = out.getvalue().split("\r\n", 1)[1]
+    assert written == f"1,,,,,,{timeline_csv.quoted(timeline_csv.neutralise(cell))},,,,,,,,,\r\n"

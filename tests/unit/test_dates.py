@@ -21,6 +21,7 @@ from tracker.dates import (
     parse_when,
     rebuild,
     span,
+    stored_cells,
     to_json,
 )
 from tracker.domain import Precision as P
@@ -643,6 +644,92 @@ def test_to_json_for_a_local_time_uses_the_local_zone() -> None:
     when = parse_when("Dec 1, 2022 9am", today=TODAY, local_tz=NEW_YORK)
     assert to_json(when)["start"] == "2022-12-01T09:00:00-05:00"
     assert datetime.fromisoformat(to_json(when)["end"]) == when.end_at
+
+
+LOCAL_OFFSET_SECONDS = timezone(timedelta(hours=-4, seconds=-56))  # like New York's 1883 LMT
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "precision", "start_at", "end_at", "tz"),
+    [
+        (d(2022, 5, 13), d(2022, 5, 13), "day", None, None, None),
+        (d(2022, 5, 13), d(2022, 5, 13), "days", None, None, None),
+        (d(2022, 5, 13), d(2022, 5, 20), P.DAYS, None, None, None),
+        (d(2021, 12, 30), d(2022, 1, 2), "days", None, None, None),
+        (d(2022, 5, 1), d(2022, 5, 31), "months", None, None, None),
+        (d(2021, 10, 1), d(2022, 3, 31), "months", None, None, None),
+        (d(2022, 5, 21), d(2022, 5, 31), "part", None, None, None),
+        (d(2022, 5, 9), d(2022, 5, 15), "week", None, None, None),
+        (d(2022, 4, 1), d(2022, 6, 30), "quarter", None, None, None),
+        (d(2022, 1, 1), d(2022, 12, 31), "year", None, None, None),
+        (d(2022, 5, 13), d(2022, 5, 14), "minute", None, None, None),  # no instant: days
+        (d(2022, 5, 13), d(2022, 5, 13), "day", utc(2022, 5, 13, 1, 0), None, "UTC"),
+        (d(2022, 5, 13), d(2022, 5, 13), "minute", utc(2022, 5, 13, 18, 30), None, None),
+        (d(2022, 5, 13), d(2022, 5, 13), "minute", datetime(2022, 5, 13, 18, 30), None, "UTC"),
+        (d(2022, 5, 13), d(2022, 5, 13), P.MINUTE, utc(2022, 5, 13, 18, 30), None, "-04:00"),
+        (d(2022, 5, 13), d(2022, 5, 13), "minute", utc(2022, 5, 13, 18, 30), None, "+05:30"),
+        (d(2022, 5, 13), d(2022, 5, 13), "minute", utc(2022, 5, 13, 18, 30), None, "Mars/X"),
+        (d(2022, 5, 13), d(2022, 5, 13), "minute", utc(2022, 5, 13, 0, 0), None, "Asia/Jakarta"),
+        (d(2022, 5, 13), d(2022, 5, 13), "minute", utc(2022, 5, 13, 18, 30), None, "+99:00"),
+        (
+            d(2022, 5, 13),
+            d(2022, 5, 14),
+            "minute",
+            utc(2022, 5, 13, 18, 30),
+            utc(2022, 5, 14, 2, 15),
+            "America/New_York",
+        ),
+        # New York's fall back: 1:30 AM happens twice; the second needs its offset.
+        (
+            d(2022, 11, 6),
+            d(2022, 11, 6),
+            "minute",
+            utc(2022, 11, 6, 5, 30),
+            None,
+            "America/New_York",
+        ),
+        (
+            d(2022, 11, 6),
+            d(2022, 11, 6),
+            "minute",
+            utc(2022, 11, 6, 6, 30),
+            None,
+            "America/New_York",
+        ),
+        # Seconds the label drops, and a zone whose offset has seconds.
+        (
+            d(2022, 5, 13),
+            d(2022, 5, 13),
+            "minute",
+            datetime(2022, 5, 13, 18, 30, 15, tzinfo=UTC),
+            None,
+            "Europe/Madrid",
+        ),
+        (d(1883, 1, 1), d(1883, 1, 1), "minute", utc(1883, 1, 1, 17, 0), None, "America/New_York"),
+        (
+            d(2022, 5, 13),
+            d(2022, 5, 13),
+            "minute",
+            datetime(2022, 5, 13, 18, 30, tzinfo=LOCAL_OFFSET_SECONDS),
+            None,
+            "UTC",
+        ),
+    ],
+)
+@pytest.mark.parametrize("order", ORDERS)
+def test_stored_cells_are_to_json_of_rebuild(
+    start: date,
+    end: date,
+    precision: P | str,
+    start_at: datetime | None,
+    end_at: datetime | None,
+    tz: str | None,
+    order: DateOrder,
+) -> None:
+    when = rebuild(start, end, P(precision), start_at, end_at, tz, order=order)
+    span = to_json(when)
+    expected = (span["start"], span["end"], when.label, when.precision.value)
+    assert stored_cells(start, end, precision, start_at, end_at, tz, order=order) == expected
 
 
 @pytest.mark.parametrize(
