@@ -34,7 +34,7 @@ from tracker.domain import (
 )
 from tracker.errors import Cancelled
 from tracker.exporting import csv as timeline_csv
-from tracker.services import Services, open_services
+from tracker.services import Services, csv_rows, open_services
 from tracker.services.names import NameIndex
 from tracker.services.queries import name_pattern
 from tracker.services.timeline import MATCHES_CAP, TimelineKey
@@ -154,7 +154,13 @@ def test_views_by_any_path_are_the_same(services: Services) -> None:
     assert [services.events.get(e.id) for e in listed[:5]] == list(services.events.iter(flt))[:5]
 
 
-def test_the_sqlite_export_writes_what_the_views_say(services: Services, tmp_path: Path) -> None:
+@pytest.mark.parametrize("batch", [csv_rows.BATCH, 600, 300, 7])
+def test_the_sqlite_export_writes_what_the_views_say(
+    services: Services, batch: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In batches of every size: one, several, the last one full or partial."""
+    monkeypatch.setattr(csv_rows, "BATCH", batch)
+    assert services.events.count() == 600
     for flt in (EventFilter(), EventFilter(search="summit"), EventFilter(tags=("migration",))):
         fast = io.StringIO()
         count = services.transfer.export_csv(fast, flt)
