@@ -2,8 +2,9 @@
 
 An export writes every event once and shows nothing on screen, so it skips the views the
 TUI gets: the events stream in timeline order as plain tuples, and each batch's participants,
-tags and follow-ups arrive in one query apiece. The cells are exactly `event_row`'s (the
-golden-file and round-trip tests compare the two paths).
+tags and follow-ups arrive in one query apiece (a SQLite export to a file gets each batch,
+children included, in one statement: `write_sqlite_csv`). The cells are exactly
+`event_row`'s (the golden-file, round-trip and fast-path tests compare the paths).
 """
 
 from __future__ import annotations
@@ -230,12 +231,13 @@ _quoted = timeline_csv.quoted
 
 
 def _chunk_statement(session: Session, flt: EventFilter) -> Select[Any]:
-    """The next BATCH filtered events after a key, as one JSON array of arrays.
+    """The next BATCH filtered events after a key, as one JSON array of arrays, and the key
+    of the last of them (None if fewer were left).
 
-    One row of one column: SQLite computes it in a single step, during which Python's
-    sqlite3 module lets other threads run (it holds the GIL again for each row otherwise).
-    Each array holds `_ROW_COLUMNS` with the participants and tags cells ('' for none)
-    after location and source, then the event's follow-ups as arrays and its sort_time.
+    One row: SQLite computes it in a single step, during which Python's sqlite3 module lets
+    other threads run (it holds the GIL again for each row otherwise). Each array holds
+    `_ROW_COLUMNS` with the participants and tags cells ('' for none) after location and
+    source, then the event's follow-ups as arrays and its sort_time.
     """
     after = tuple_(
         bindparam("after_start", type_=Date),
@@ -245,8 +247,8 @@ def _chunk_statement(session: Session, flt: EventFilter) -> Select[Any]:
     conditions = [tuple_(*TIMELINE_ORDER) > after, *event_conditions(session, flt)]
     page = select(*(_E[name] for name in _ROW_COLUMNS), _E.sort_time).where(*conditions)
     e = page.order_by(*TIMELINE_ORDER).limit(BATCH).subquery("e")
-    # The key of the batch's last event, found on the index alone: the reading thread
-    # asks for the next batch without parsing this one.
+    # Found on the index alone: the reading thread asks for the next batch without parsing
+    # this one (the writing thread does).
     last = (
         select(func.json_array(*TIMELINE_ORDER))
         .where(*conditions)
@@ -293,7 +295,8 @@ def write_sqlite_csv(ctx: Context, session: Session, flt: EventFilter, out: Text
 
     The bytes are those of `write_rows(csv_records(...))`. The database reads and joins
     one batch (participants and tags into their cells, follow-ups alongside) on a second
-    thread while this one formats and writes the batch before: on two cores they overlap.
+    thread while this one parses, formats and writes the batch before: on two cores they
+    overlap, and the database's share is the longer one.
     """
     statement = _chunk_statement(session, flt)
     connection = session.connection()
