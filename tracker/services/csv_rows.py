@@ -161,7 +161,8 @@ _ROLE_RANK = case(ROLE_ORDER, value=_P.c.role, else_=9)
 def _participants_cell(event_id: Any = _E.id, outer: Any = Event.__table__) -> Any:
     """`Name (role, attendance); ...` in the views' order: role rank, then name (a stored
     name_key is its name case-folded, and SQLite compares text by code point like Python)."""
-    cell = _S.c.name + " (" + _text(_P.c.role) + ", " + _text(_P.c.attendance) + ")"
+    # One printf costs SQLite less than four concatenations (each a new string).
+    cell = func.printf("%s (%s, %s)", _S.c.name, _text(_P.c.role), _text(_P.c.attendance))
     ordered = (
         select(cell.label("cell"))
         .select_from(_P.join(_S, _S.c.id == _P.c.stakeholder_id))
