@@ -238,7 +238,7 @@ def _chunk_statement(session: Session, flt: EventFilter) -> Select[Any]:
     One row: SQLite computes it in a single step, during which Python's sqlite3 module lets
     other threads run (it holds the GIL again for each row otherwise). Each array holds
     `_ROW_COLUMNS` with the participants and tags cells ('' for none) after location and
-    source, then the event's follow-ups as arrays and its sort_time.
+    source, then the event's follow-ups as arrays.
     """
     after = tuple_(
         bindparam("after_start", type_=Date),
@@ -246,7 +246,7 @@ def _chunk_statement(session: Session, flt: EventFilter) -> Select[Any]:
         bindparam("after_id", type_=Integer),
     )
     conditions = [tuple_(*TIMELINE_ORDER) > after, *event_conditions(session, flt)]
-    page = select(*(_E[name] for name in _ROW_COLUMNS), _E.sort_time).where(*conditions)
+    page = select(*(_E[name] for name in _ROW_COLUMNS)).where(*conditions)
     e = page.order_by(*TIMELINE_ORDER).limit(BATCH).subquery("e")
     # Found on the index alone: the reading thread asks for the next batch without parsing
     # this one (the writing thread does).
@@ -265,7 +265,6 @@ def _chunk_statement(session: Session, flt: EventFilter) -> Select[Any]:
         func.ifnull(_tags_cell(e.c.id, e), ""),
         *(e.c[name] for name in _ROW_COLUMNS[12:]),
         _follow_ups_json(e.c.id, e),
-        e.c.sort_time,
     )
     return select(func.json_group_array(row), last).select_from(e)
 
@@ -354,7 +353,7 @@ def _batch_lines(rows: list[list[Any]], spans: _Spans) -> str:
     lines = []
     for (
         event_id, start, end, precision, start_at, end_at, tz, kind, title, status, location,
-        people, source, tags, summary, notes, items, _,
+        people, source, tags, summary, notes, items,
     ) in rows:  # fmt: skip
         if start_at is not None and precision == _MINUTE:
             when = _joined(spans.instant(start_at, end_at, tz))
