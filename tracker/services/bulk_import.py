@@ -18,12 +18,13 @@ import re
 import string
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import Connection, Table, func, insert, select
 from sqlalchemy.orm import Session
 
-from tracker.domain import Attendance, FollowUpStatus, Role, StakeholderKind, When
+from tracker.domain import Attendance, FollowUpStatus, Role, StakeholderKind
 from tracker.errors import Ambiguous, UserError
 from tracker.services.events import sort_time
 from tracker.services.names import clean_name, name_key
@@ -208,13 +209,24 @@ class BulkImport:
         self.people = _Resolver(session, report.created_stakeholders)
 
     def run(self, rows: Sequence[_Row]) -> None:
+        accepted = self._decide_all(rows)
+        if self.problems:
+            return
+        self.people.flush()
+        now = dt.datetime.now(dt.UTC)
+        if self.session.get_bind().dialect.name == "sqlite":
+            _SqliteStore(self.session.connection()).write(accepted, now)
+        else:
+            _CoreStore(self.session).write(accepted, now)
+
+    def _decide_all(self, rows: Sequence[_Row]) -> list[_Accepted]:
         from tracker.services.transfer import RowProblem
 
         present = self._present(rows)
         lower = stored_lower(self.session)
         self.people.preload(
-            [name for row in rows for name, _, _ in row.participants]
-            + [item.owner for row in rows for item in row.follow_ups if item.owner]
+            {name for row in rows for name, _, _ in row.participants}
+            | {item.owner for row in rows for item in row.follow_ups if item.owner}
         )
         accepted: list[_Accepted] = []
         for row in rows:
@@ -229,43 +241,7 @@ class BulkImport:
             present.add(_same(lower(row.title), row))
             self.report.added += 1
             self.report.follow_ups += len(row.follow_ups)
-        if self.problems:
-            return
-        self.people.flush()
-        with self._search_index_after(accepted):
-            self._insert_events(accepted)
-        self._insert_children(accepted)
-
-    @contextlib.contextmanager
-    def _search_index_after(self, accepted: list[_Accepted]) -> Iterator[None]:
-        """Index many new events' text in one statement after they are in (SQLite).
-
-        The FTS5 insert trigger would index them one by one, writing its pending data out
-        at every statement. It is set aside for the load, inside this transaction (a failed
-        import rolls its absence back too), then re-created from its own stored SQL.
-        """
-        connection = self.session.connection()
-        if connection.dialect.name != "sqlite" or len(accepted) < BULK_INDEX_FROM:
-            yield
-            return
-        found = connection.exec_driver_sql(
-            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'events_fts_insert'"
-        ).scalar()
-        if found is None:
-            yield
-            return
-        columns = [row[1] for row in connection.exec_driver_sql("PRAGMA table_info(events_fts)")]
-        connection.exec_driver_sql("DROP TRIGGER events_fts_insert")
-        yield
-        listed = ", ".join(columns)
-        ids = sorted(item.event_id for item in accepted if item.event_id is not None)
-        for start in range(0, len(ids), 50_000):
-            connection.exec_driver_sql(
-                f"INSERT INTO events_fts(rowid, {listed}) SELECT id, {listed} FROM events "
-                "WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
-                (json.dumps(ids[start : start + 50_000]),),
-            )
-        connection.exec_driver_sql(found)
+        return accepted
 
     def _present(self, rows: Sequence[_Row]) -> set[_Sameness]:
         """What identifies the stored events on the rows' start days as already imported."""
@@ -299,20 +275,111 @@ class BulkImport:
             owners.append(self.people.resolve(item.owner) if item.owner else None)
         return _Accepted(row, people, owners, due)
 
-    def _insert_events(self, accepted: list[_Accepted]) -> None:
+
+# -- the rows to write, the same for every database ---------------------------------------
+
+
+@dataclass(frozen=True)
+class _TableRows:
+    """Rows for one table, each a tuple of values in the order of `columns`."""
+
+    table: Table
+    columns: tuple[str, ...]
+    rows: list[tuple[Any, ...]]
+
+    def dicts(self) -> list[dict[str, Any]]:
+        return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
+
+
+_EVENT_COLUMNS = (
+    *("id", "title", "kind", "status", "location", "summary", "notes", "source"),
+    *("start_date", "end_date", "precision", "start_at", "end_at", "tz", "sort_time"),
+    *("span_class", "created_at", "updated_at"),
+)
+
+
+def _event_rows(accepted: Iterable[_Accepted], now: dt.datetime) -> _TableRows:
+    """The events (with `event_id` None where the database is to number them)."""
+    rows = []
+    for item in accepted:
+        row, when = item.row, item.row.when
+        rows.append(
+            (
+                *(item.event_id, row.title, row.kind, row.status, row.location),
+                *(row.summary, row.notes, row.source, when.start, when.end, when.precision),
+                *(when.start_at, when.end_at, when.tz, sort_time(when)),
+                *(span_class(when.start, when.end), now, now),
+            )
+        )
+    return _TableRows(_E, _EVENT_COLUMNS, rows)
+
+
+def _children(accepted: Sequence[_Accepted], now: dt.datetime) -> list[_TableRows]:
+    """Tags, participations and follow-ups of events that have their ids; tags and
+    participations in event order (their indexes' pages fill in order)."""
+    tags: list[tuple[Any, ...]] = []
+    participations: list[tuple[Any, ...]] = []
+    follow_ups: list[tuple[Any, ...]] = []
+    for item in accepted:
+        event_id = item.event_id
+        tags += [(event_id, tag) for tag in item.row.tags]
+        participations += [
+            (event_id, p.id, role, attendance) for p, role, attendance in item.people
+        ]
+        for cell, owner, due in zip(item.row.follow_ups, item.owners, item.due, strict=True):
+            due_start, due_end, due_precision = due or (None, None, None)
+            done_on = dt.date.fromisoformat(cell.done_on) if cell.done_on else None
+            follow_ups.append(
+                (
+                    *(cell.text, FollowUpStatus(cell.status), done_on, "", event_id),
+                    *(due_start, due_end, due_precision, owner.id if owner else None, now, now),
+                )
+            )
+    tags.sort(key=itemgetter(0))
+    participations.sort(key=itemgetter(0))
+    return [
+        _TableRows(cast(Table, EventTag.__table__), ("event_id", "tag"), tags),
+        _TableRows(
+            cast(Table, Participation.__table__),
+            ("event_id", "stakeholder_id", "role", "attendance"),
+            participations,
+        ),
+        _TableRows(
+            cast(Table, FollowUp.__table__),
+            (
+                *("text", "status", "done_on", "notes", "event_id", "due_start", "due_end"),
+                *("due_precision", "owner_id", "created_at", "updated_at"),
+            ),
+            follow_ups,
+        ),
+    ]
+
+
+# -- writing: any database through Core, SQLite through its driver -----------------------
+
+
+class _CoreStore:
+    """Core executemany, for any database; new events are numbered by the database."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def write(self, accepted: list[_Accepted], now: dt.datetime) -> None:
+        self._insert_events(accepted, now)
+        for load in _children(accepted, now):
+            if load.rows:
+                self.session.execute(insert(load.table), load.dicts())
+
+    def _insert_events(self, accepted: list[_Accepted], now: dt.datetime) -> None:
         """In file order, a run of rows at a time: rows keeping their file id (when no event
         has it yet) and rows taking the next id alternate as they did one by one."""
-        wanted = sorted({a.row.id for a in accepted if a.row.id is not None})
-        taken: set[int] = set()
-        for start in range(0, len(wanted), CHUNK):
-            query = select(_E.c.id).where(_E.c.id.in_(wanted[start : start + CHUNK]))
-            taken.update(self.session.execute(query).scalars())
+        taken = _stored_ids(self.session.connection(), accepted)
         run: list[_Accepted] = []
         run_keeps_ids = False
         for item in accepted:
             keeps = item.row.id is not None and item.row.id not in taken
             if run and keeps != run_keeps_ids:
-                self._insert_run(run, run_keeps_ids, taken)
+                self._insert_run(run, run_keeps_ids, taken, now)
                 run = []
             if keeps:
                 assert item.row.id is not None
@@ -321,93 +388,144 @@ class BulkImport:
             run.append(item)
             run_keeps_ids = keeps
         if run:
-            self._insert_run(run, run_keeps_ids, taken)
+            self._insert_run(run, run_keeps_ids, taken, now)
 
-    def _insert_run(self, run: list[_Accepted], keeps_ids: bool, taken: set[int]) -> None:
-        """Insert a run of events a thousand rows per statement.
-
-        One INSERT per row would cost FTS5 a write-out of its pending index per event (it
-        flushes at every statement's savepoint), so the rows go through SQLAlchemy's
-        "insert many values" (RETURNING), in id order (a lower rowid flushes too). SQLite
-        gives a new row the largest rowid plus one, so there the ids are assigned here;
-        elsewhere the database numbers the rows and returns the ids in parameter order.
-        """
-        if not keeps_ids and self.session.get_bind().dialect.name == "sqlite":
-            largest = self.session.scalar(select(func.max(_E.c.id))) or 0
-            for offset, item in enumerate(run, start=1):
-                item.event_id = largest + offset
-                taken.add(largest + offset)
-            keeps_ids = True
-        now = dt.datetime.now(dt.UTC)
-        rows = [_event_values(item.row, item.event_id if keeps_ids else None, now) for item in run]
+    def _insert_run(
+        self, run: list[_Accepted], keeps_ids: bool, taken: set[int], now: dt.datetime
+    ) -> None:
+        """Insert a run of events a thousand rows per statement (SQLAlchemy's "insert many
+        values"); the database numbers new ones and returns their ids in parameter order."""
+        rows = _event_rows(run, now).dicts()
         if keeps_ids:
             rows.sort(key=lambda values: int(values["id"]))
-            self.session.execute(insert(_E).returning(_E.c.id), rows).all()
+            self.session.execute(insert(_E), rows)
             return
+        for values in rows:
+            del values["id"]
         statement = insert(_E).returning(_E.c.id, sort_by_parameter_order=True)
         for item, (event_id,) in zip(run, self.session.execute(statement, rows), strict=True):
             item.event_id = event_id
             taken.add(event_id)
 
-    def _insert_children(self, accepted: list[_Accepted]) -> None:
-        tags: list[dict[str, Any]] = []
-        participations: list[dict[str, Any]] = []
-        follow_ups: list[dict[str, Any]] = []
-        for item in accepted:
-            event_id = item.event_id
-            tags += [{"event_id": event_id, "tag": tag} for tag in item.row.tags]
-            participations += [
-                {"event_id": event_id, "stakeholder_id": p.id, "role": r, "attendance": a}
-                for p, r, a in item.people
-            ]
-            for cell, owner, due in zip(item.row.follow_ups, item.owners, item.due, strict=True):
-                due_start, due_end, due_precision = due or (None, None, None)
-                follow_ups.append(
-                    {
-                        "text": cell.text,
-                        "status": FollowUpStatus(cell.status),
-                        "done_on": dt.date.fromisoformat(cell.done_on) if cell.done_on else None,
-                        "notes": "",
-                        "event_id": event_id,
-                        "due_start": due_start,
-                        "due_end": due_end,
-                        "due_precision": due_precision,
-                        "owner_id": owner.id if owner else None,
-                    }
-                )
-        tags.sort(key=lambda values: values["event_id"])  # index pages in order
-        participations.sort(key=lambda values: values["event_id"])
-        for model, rows in (
-            (EventTag, tags),
-            (Participation, participations),
-            (FollowUp, follow_ups),
+
+class _SqliteStore:
+    """SQLite, through the driver's executemany in this transaction's connection.
+
+    SQLite numbers a new row with the largest id plus one, so the ids are known here before
+    anything is written (no RETURNING, children built at once). Values are bound by their
+    column types' own bind processors, so the rows stored are the ones Core would store.
+    A big import builds its indexes after the load rather than row by row
+    (`_search_index_after`, `_indexes_built_after`).
+    """
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def write(self, accepted: list[_Accepted], now: dt.datetime) -> None:
+        self._number_events(accepted)
+        events = _event_rows(sorted(accepted, key=lambda item: item.event_id or 0), now)
+        children = _children(accepted, now)
+        with (
+            _search_index_after(self.connection, [row[0] for row in events.rows]),
+            _indexes_built_after(self.connection, [events, *children]),
         ):
-            table = cast(Table, model.__table__)
-            if rows:
-                self.session.execute(insert(table), rows)
+            for load in (events, *children):
+                self._insert(load)
+
+    def _number_events(self, accepted: list[_Accepted]) -> None:
+        """Each row keeps its file id unless an event has it already (stored, or an earlier
+        row's); otherwise it takes the largest id so far plus one, as SQLite would give it."""
+        taken = _stored_ids(self.connection, accepted)
+        largest = self.connection.execute(select(func.max(_E.c.id))).scalar() or 0
+        for item in accepted:
+            wanted = item.row.id
+            event_id = wanted if wanted is not None and wanted not in taken else largest + 1
+            taken.add(event_id)
+            largest = max(largest, event_id)
+            item.event_id = event_id
+
+    def _insert(self, load: _TableRows) -> None:
+        if not load.rows:
+            return
+        dialect = self.connection.dialect
+        quote = dialect.identifier_preparer.quote
+        columns = [load.table.c[name] for name in load.columns]
+        sql = (
+            f"INSERT INTO {quote(load.table.name)} ({', '.join(quote(c.name) for c in columns)})"
+            f" VALUES ({', '.join('?' * len(columns))})"
+        )
+        values = list(zip(*load.rows, strict=True))
+        for index, column in enumerate(columns):
+            process = column.type.dialect_impl(dialect).bind_processor(dialect)
+            if process is not None:
+                # Once per distinct value: the processors are pure, and these columns' equal
+                # values (days, UTC instants, enum members and their text) bind alike.
+                bound = {value: process(value) for value in set(values[index])}
+                values[index] = tuple(map(bound.__getitem__, values[index]))
+        self.connection.exec_driver_sql(sql, list(zip(*values, strict=True)))
 
 
-def _event_values(row: _Row, event_id: int | None, now: dt.datetime) -> dict[str, Any]:
-    when: When = row.when
-    values: dict[str, Any] = {
-        "title": row.title,
-        "kind": row.kind,
-        "status": row.status,
-        "location": row.location,
-        "summary": row.summary,
-        "notes": row.notes,
-        "source": row.source,
-        "start_date": when.start,
-        "end_date": when.end,
-        "precision": when.precision,
-        "start_at": when.start_at,
-        "end_at": when.end_at,
-        "tz": when.tz,
-        "sort_time": sort_time(when),
-        "span_class": span_class(when.start, when.end),
-        "created_at": now,
-        "updated_at": now,
-    }
-    if event_id is not None:
-        values["id"] = event_id
-    return values
+def _stored_ids(connection: Connection, accepted: Iterable[_Accepted]) -> set[int]:
+    """Which of the rows' file ids stored events already have."""
+    wanted = sorted({item.row.id for item in accepted if item.row.id is not None})
+    taken: set[int] = set()
+    for start in range(0, len(wanted), CHUNK):
+        query = select(_E.c.id).where(_E.c.id.in_(wanted[start : start + CHUNK]))
+        taken.update(connection.execute(query).scalars())
+    return taken
+
+
+@contextlib.contextmanager
+def _search_index_after(connection: Connection, new_ids: list[int]) -> Iterator[None]:
+    """Index many new events' text in one statement after they are in.
+
+    The FTS5 insert trigger would index them one by one, writing its pending data out at
+    every statement. It is set aside for the load, inside this transaction (a failed import
+    rolls its absence back too), then re-created from its own stored SQL.
+    """
+    if len(new_ids) < BULK_INDEX_FROM:
+        yield
+        return
+    trigger = connection.exec_driver_sql(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'events_fts_insert'"
+    ).scalar()
+    if trigger is None:
+        yield
+        return
+    columns = [row[1] for row in connection.exec_driver_sql("PRAGMA table_info(events_fts)")]
+    connection.exec_driver_sql("DROP TRIGGER events_fts_insert")
+    yield
+    listed = ", ".join(columns)
+    ids = sorted(new_ids)
+    for start in range(0, len(ids), 50_000):
+        connection.exec_driver_sql(
+            f"INSERT INTO events_fts(rowid, {listed}) SELECT id, {listed} FROM events "
+            "WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
+            (json.dumps(ids[start : start + 50_000]),),
+        )
+    connection.exec_driver_sql(trigger)
+
+
+@contextlib.contextmanager
+def _indexes_built_after(connection: Connection, loads: Sequence[_TableRows]) -> Iterator[None]:
+    """Build the loaded tables' secondary indexes after the load, when it at least doubles
+    the events: sorting every entry once is cheaper than placing each new one in a
+    scattered page. The indexes are dropped inside this transaction (a failed import rolls
+    that back too) and created again from their own stored SQL."""
+    new_events = len(loads[0].rows)
+    stored = connection.execute(select(func.count()).select_from(_E)).scalar() or 0
+    if new_events < max(BULK_INDEX_FROM, stored):
+        yield
+        return
+    tables = sorted({load.table.name for load in loads if load.rows})
+    indexes = connection.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+        f"AND tbl_name IN ({', '.join('?' * len(tables))}) ORDER BY name",
+        tuple(tables),
+    ).all()
+    quote = connection.dialect.identifier_preparer.quote
+    for name, _ in indexes:
+        connection.exec_driver_sql(f"DROP INDEX {quote(name)}")
+    yield
+    for _, sql in indexes:
+        connection.exec_driver_sql(sql)
