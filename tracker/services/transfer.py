@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -226,10 +226,17 @@ class _RowReader:
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
-        self._whens: dict[tuple[Any, ...], When] = {}
-        self._dues: dict[tuple[Any, ...], tuple[dt.date, dt.date, Precision]] = {}
-        self._people: dict[str, tuple[str, Role, Attendance]] = {}
-        self._tags: dict[str, tuple[str, ...]] = {}
+        self._settings = (ctx.settings.date_order, ctx.settings.local_tz)
+        # (start, end, precision, when; today, date order, zone) -> the event's dates
+        self._whens: _Memo[tuple[Any, ...], When] = _Memo(lambda key: self._read_when(*key[:4]))
+        # (due text; today, date order, zone) -> a follow-up's due dates
+        self._dues: _Memo[tuple[Any, ...], tuple[dt.date, dt.date, Precision]] = _Memo(
+            lambda key: date_only(self.ctx.parse_when(key[0]))
+        )
+        self._people = _Memo(_read_participant)
+        self._tags: _Memo[str, tuple[str, ...]] = _Memo(
+            lambda cell: tuple(clean_tags(timeline_csv.split_tags(cell)))
+        )
 
     def read(
         self, path: Path, columns: dict[str, str] | None = None
@@ -260,28 +267,38 @@ class _RowReader:
         return parsed, problems
 
     def row(self, raw: timeline_csv.RawRow) -> _Row:
-        cells = raw.cells
-        title = " ".join(cells.get("title", "").split())
+        cell = raw.cells.get
+        title = " ".join(cell("title", "").split())
         if not title:
             raise UserError("the title is empty")
-        kind = _enum(EventKind, cells.get("kind", ""), "kind")
-        when = self._when(cells)
-        status_text = cells.get("status", "").strip()
+        kind = _enum(EventKind, cell("kind", ""), "kind")
+        today = self.ctx.today()
+        # Exact columns (start, end, precision) win; otherwise the `when` text is read.
+        when = self._whens[
+            (
+                cell("start", "").strip(),
+                cell("end", "").strip(),
+                cell("precision", "").strip(),
+                cell("when", "").strip(),
+                today,
+                *self._settings,
+            )
+        ]
+        status_text = cell("status", "").strip()
         status = (
             _enum(EventStatus, status_text, "status")
             if status_text
-            else (EventStatus.HELD if when.end < self.ctx.today() else EventStatus.PLANNED)
+            else (EventStatus.HELD if when.end < today else EventStatus.PLANNED)
         )
-        participants = [
-            self._participant(part)
-            for part in timeline_csv.split_participants(cells.get("participants", ""))
-        ]
-        follow_ups = timeline_csv.parse_follow_ups(cells.get("follow_ups", ""))
+        participants = list(
+            map(self._people.__getitem__, timeline_csv.split_participants(cell("participants", "")))
+        )
+        follow_ups = timeline_csv.parse_follow_ups(cell("follow_ups", ""))
         for item in follow_ups:
             _enum(FollowUpStatus, item.status, "follow-up status")
             if item.due:
                 self.due(item.due)
-        id_text = cells.get("id", "").strip()
+        id_text = cell("id", "").strip()
         if id_text and not id_text.isdigit():
             raise UserError(f"id {id_text!r} is not a whole number")
         return _Row(
@@ -291,57 +308,18 @@ class _RowReader:
             kind=kind,
             when=when,
             status=status,
-            location=cells.get("location", "").strip(),
+            location=cell("location", "").strip(),
             participants=participants,
             follow_ups=follow_ups,
-            source=cells.get("source", "").strip(),
-            tags=self._tags_of(cells.get("tags", "")),
-            summary=cells.get("summary", "").strip(),
-            notes=cells.get("notes", "").strip(),
+            source=cell("source", "").strip(),
+            tags=self._tags[cell("tags", "")],
+            summary=cell("summary", "").strip(),
+            notes=cell("notes", "").strip(),
         )
-
-    def _dates_key(self) -> tuple[dt.date, str, dt.tzinfo]:
-        """What a date's reading depends on besides its text."""
-        return self.ctx.today(), self.ctx.settings.date_order, self.ctx.settings.local_tz
 
     def due(self, text: str) -> tuple[dt.date, dt.date, Precision]:
         """A follow-up's due as stored (dates and precision)."""
-        key = (text, *self._dates_key())
-        found = self._dues.get(key)
-        if found is None:
-            found = self._dues[key] = date_only(self.ctx.parse_when(text))
-        return found
-
-    def _participant(self, part: str) -> tuple[str, Role, Attendance]:
-        found = self._people.get(part)
-        if found is None:
-            name, role, attendance = timeline_csv.parse_participant(part)
-            found = self._people[part] = (
-                name,
-                _enum(Role, role, "role") if role else Role.PARTICIPANT,
-                _enum(Attendance, attendance, "attendance") if attendance else Attendance.UNKNOWN,
-            )
-        return found
-
-    def _tags_of(self, cell: str) -> tuple[str, ...]:
-        found = self._tags.get(cell)
-        if found is None:
-            found = self._tags[cell] = tuple(clean_tags(timeline_csv.split_tags(cell)))
-        return found
-
-    def _when(self, cells: dict[str, str]) -> When:
-        """Exact columns (start, end, precision) win; otherwise the `when` text is read."""
-        texts = (
-            cells.get("start", "").strip(),
-            cells.get("end", "").strip(),
-            cells.get("precision", "").strip(),
-            cells.get("when", "").strip(),
-        )
-        key = (*texts, *self._dates_key())
-        found = self._whens.get(key)
-        if found is None:
-            found = self._whens[key] = self._read_when(*texts)
-        return found
+        return self._dues[(text, self.ctx.today(), *self._settings)]
 
     def _read_when(self, start: str, end: str, precision_text: str, written: str) -> When:
         if start and precision_text:
@@ -389,6 +367,32 @@ class _RowReader:
         if last < first:
             raise UserError(f"end {end} is before start {start}")
         return self.ctx.rebuild(first, last, precision)
+
+
+def _read_participant(part: str) -> tuple[str, Role, Attendance]:
+    name, role, attendance = timeline_csv.parse_participant(part)
+    return (
+        name,
+        _enum(Role, role, "role") if role else Role.PARTICIPANT,
+        _enum(Attendance, attendance, "attendance") if attendance else Attendance.UNKNOWN,
+    )
+
+
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+class _Memo(dict[_K, _V]):
+    """`compute(key)` once per distinct key: `memo[key]`. A failed computation is not kept
+    (the next row with that text fails again, with its own line)."""
+
+    def __init__(self, compute: Callable[[_K], _V]) -> None:
+        super().__init__()
+        self.compute = compute
+
+    def __missing__(self, key: _K) -> _V:
+        value = self[key] = self.compute(key)
+        return value
 
 
 @contextmanager
