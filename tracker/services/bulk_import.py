@@ -17,7 +17,6 @@ import contextlib
 import datetime as dt
 import json
 import re
-import string
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -48,7 +47,6 @@ BULK_INDEX_FROM = 500  # from this many new events, their text is indexed in one
 FTS_DEFAULT_HASH_SIZE = 1024 * 1024  # FTS5's own default for its `hashsize` option
 FTS_LOAD_HASH_SIZE = 16 * 1024 * 1024  # while indexing a big import's text in one go
 _ID = re.compile(r"^#(\d+)$")
-_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 
 _E = cast(Table, Event.__table__)
 _S = cast(Table, Stakeholder.__table__)
@@ -84,7 +82,8 @@ class _Resolver:
     _matches: dict[str, list[_Person]] = field(default_factory=dict)
     _by_id: dict[int, _Person] = field(default_factory=dict)
     _pending: list[_Person] = field(default_factory=list)
-    _answers: dict[str, _Person] = field(default_factory=dict)
+    # The answers `resolve` gave to names (not to `#id`s): a caller may look here first.
+    answers: dict[str, _Person] = field(default_factory=dict)
 
     def preload(self, texts: Iterable[str]) -> None:
         keys: set[str] = set()
@@ -126,12 +125,12 @@ class _Resolver:
     def resolve(self, text: str) -> _Person:
         """As `resolve_stakeholder(..., create=True)`: a name's answer never changes within
         an import once given (the one it creates is what it finds next), so it is kept."""
-        known = self._answers.get(text)
+        known = self.answers.get(text)
         if known is not None:
             return known
         person = self._resolve(text)
         if not _ID.match(text.strip()):
-            self._answers[text] = person
+            self.answers[text] = person
         return person
 
     def _resolve(self, text: str) -> _Person:
@@ -180,7 +179,8 @@ class _Resolver:
 def stored_lower(session: Session) -> Any:
     """How the database's lower() folds a title: ASCII only on SQLite, fully elsewhere."""
     if session.get_bind().dialect.name == "sqlite":
-        return lambda text: text.translate(_ASCII_LOWER)
+        # bytes.lower() folds A-Z only, and UTF-8 puts nothing else in that byte range.
+        return lambda text: text.encode().lower().decode()
     return str.lower
 
 
@@ -267,14 +267,14 @@ class BulkImport:
         return present
 
     def _decide(self, row: _Row) -> _Accepted:
-        resolve = self.people.resolve
+        known, resolve = self.people.answers, self.people.resolve
         people: list[tuple[_Person, Role, Attendance]] = []
-        seen: set[int] = set()
+        seen: set[_Person] = set()
         for name, role, attendance in row.participants:
-            person = resolve(name)
-            if id(person) in seen:
+            person = known.get(name) or resolve(name)
+            if person in seen:
                 raise UserError(f"{person.name} is listed twice among the participants")
-            seen.add(id(person))
+            seen.add(person)
             people.append((person, role, attendance))
         owners: list[_Person | None] = []
         due: list[tuple[dt.date, dt.date, Any] | None] = []
