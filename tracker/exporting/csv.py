@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TextIO
+from typing import IO, NamedTuple, TextIO
 
 COLUMNS: tuple[str, ...] = (
     "id",
@@ -116,6 +116,8 @@ def follow_up_line(
 
 
 def parse_follow_ups(cell: str) -> list[FollowUpCell]:
+    if not cell:
+        return []
     items = []
     for line in cell.splitlines():
         if not line.strip():
@@ -218,8 +220,7 @@ class HeaderError(ValueError):
     pass
 
 
-@dataclass(frozen=True, slots=True)
-class RawRow:
+class RawRow(NamedTuple):
     line: int  # where the record starts in the file, counting the header as line 1
     cells: dict[str, str]
     problem: str | None = None
@@ -295,17 +296,17 @@ def read_rows(handle: IO[str], columns: dict[str, str] | None = None) -> Iterato
     _check_header(header, filled=columns)
     width = len(header)
     for start, record in records:
-        if not "".join(record).strip():  # no cell holds more than blanks
+        text = "".join(record)
+        if not text.strip():  # no cell holds more than blanks
             continue
         problem = None
         if len(record) > width and "".join(record[width:]).strip():
             problem = f"{len(record)} cells but the header has {width} columns"
         if len(record) < width:
             record += [""] * (width - len(record))
+        if "'" in text:
+            record = [restore(cell) if cell[:1] == "'" else cell for cell in record]
         row = dict(zip(header, record, strict=False))
-        for name, cell in row.items():
-            if cell[:1] == "'":
-                row[name] = restore(cell)
         if columns:
             row = {**row, **{field: _fill(t, row) for field, t in columns.items()}}
         yield RawRow(start, row, problem)
