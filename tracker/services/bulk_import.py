@@ -43,7 +43,8 @@ if TYPE_CHECKING:
     from tracker.services.transfer import ImportReport, RowProblem, _Row
 
 CHUNK = 500  # values per IN (...) lookup
-BULK_INDEX_FROM = 500  # from this many new events, their text is indexed in one go
+SQLITE_DRIVER = True  # SQLite through its driver (`_SqliteStore`); if not, through Core
+BULK_INDEX_FROM = 500  # from this many new events, indexes are built after the load
 FTS_DEFAULT_HASH_SIZE = 1024 * 1024  # FTS5's own default for its `hashsize` option
 FTS_LOAD_HASH_SIZE = 16 * 1024 * 1024  # while indexing a big import's text in one go
 _ID = re.compile(r"^#(\d+)$")
@@ -211,7 +212,7 @@ class BulkImport:
         now = dt.datetime.now(dt.UTC)
         self.store: _CoreStore | _SqliteStore = (
             _SqliteStore(session.connection(), now)
-            if session.get_bind().dialect.name == "sqlite"
+            if SQLITE_DRIVER and session.get_bind().dialect.name == "sqlite"
             else _CoreStore(session, now)
         )
         self.people = _Resolver(session, report.created_stakeholders, self.store.add_people)
@@ -413,7 +414,8 @@ class _CoreStore:
 
     def _insert_events(self, accepted: list[_Accepted]) -> None:
         """In file order, a run of rows at a time: rows keeping their file id (when no event
-        has it yet) and rows taking the next id alternate as they did one by one."""
+        has it yet, an earlier row's new one included) and rows taking the next id alternate
+        as they did one by one."""
         taken = _stored_ids(self.session.connection(), accepted)
         run: list[_Accepted] = []
         run_keeps_ids = False
@@ -422,6 +424,8 @@ class _CoreStore:
             if run and keeps != run_keeps_ids:
                 self._insert_run(run, run_keeps_ids, taken)
                 run = []
+                # The run just inserted may have been given this row's id.
+                keeps = item.row.id is not None and item.row.id not in taken
             if keeps:
                 assert item.row.id is not None
                 taken.add(item.row.id)
@@ -439,6 +443,7 @@ class _CoreStore:
             rows.sort(key=lambda values: int(values["id"]))
             self.session.execute(insert(_E), rows)
             return
+        move_sequence_past_ids(self.session)  # as SQLite: the largest id so far, plus one
         for values in rows:
             del values["id"]
         statement = insert(_E).returning(_E.c.id, sort_by_parameter_order=True)
@@ -520,6 +525,17 @@ class _Memo(dict[Any, Any]):
     def __missing__(self, key: Any) -> Any:
         value = self[key] = self.compute(key)
         return value
+
+
+def move_sequence_past_ids(session: Session) -> None:
+    """Explicit ids leave PostgreSQL's sequence behind; move it to the largest id, so the
+    next event takes the id after it (as SQLite numbers rows)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    session.connection().exec_driver_sql(
+        "SELECT setval(pg_get_serial_sequence('events', 'id'), "
+        "COALESCE((SELECT MAX(id) FROM events), 1))"
+    )
 
 
 def _stored_ids(connection: Connection, accepted: Iterable[_Accepted]) -> set[int]:
