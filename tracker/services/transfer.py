@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gc
 import re
@@ -11,10 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple, TextIO, TypeVar
 
-from sqlalchemy import text
-from sqlalchemy.orm import Session
-
 from tracker import dates
+from tracker.clock import FixedClock
 from tracker.domain import (
     Attendance,
     EventFilter,
@@ -28,7 +27,7 @@ from tracker.domain import (
 )
 from tracker.errors import UserError
 from tracker.exporting import csv as timeline_csv
-from tracker.services.bulk_import import BulkImport
+from tracker.services.bulk_import import BulkImport, move_sequence_past_ids
 from tracker.services.context import Context
 from tracker.services.csv_rows import csv_records, write_sqlite_csv
 from tracker.services.events import EventService
@@ -193,26 +192,12 @@ class TransferService:
                     BulkImport(session, report, problems, reader.due).run(parsed)
                     if problems:
                         raise ImportRejected(sorted(problems, key=lambda p: p.line))
-                    self._fix_sequences(session)
+                    move_sequence_past_ids(session)
                     if dry_run:
                         raise _DryRun
             except _DryRun:
                 pass
         return report
-
-    # -- writing -------------------------------------------------------------------------
-
-    @staticmethod
-    def _fix_sequences(session: Session) -> None:
-        """Explicit ids leave PostgreSQL's sequence behind; move it past the largest id."""
-        if session.get_bind().dialect.name != "postgresql":
-            return
-        session.execute(
-            text(
-                "SELECT setval(pg_get_serial_sequence('events', 'id'), "
-                "COALESCE((SELECT MAX(id) FROM events), 1))"
-            )
-        )
 
 
 class _RowReader:
@@ -221,17 +206,19 @@ class _RowReader:
     A big file repeats its cells (the same dates, people, tags and due dates on many rows), so
     each distinct text is read once per import. A date's reading depends on more than its
     text: on today (relative dates, a month without a year), the date order and the local
-    zone, and these are part of every date memo's key.
+    zone, and these are part of every date memo's key (the reading is done on the key's
+    day, even if the clock has moved on since).
     """
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self._settings = (ctx.settings.date_order, ctx.settings.local_tz)
-        # (start, end, precision, when; today, date order, zone) -> the event's dates
-        self._whens: _Memo[tuple[Any, ...], When] = _Memo(lambda key: self._read_when(*key[:4]))
-        # (due text; today, date order, zone) -> a follow-up's due dates
+        self._days: dict[dt.date, Context] = {}
+        # (start, end, precision, when, today, date order, zone) -> the event's dates
+        self._whens: _Memo[tuple[Any, ...], When] = _Memo(self._read_when)
+        # (due text, today, date order, zone) -> a follow-up's due dates
         self._dues: _Memo[tuple[Any, ...], tuple[dt.date, dt.date, Precision]] = _Memo(
-            lambda key: date_only(self.ctx.parse_when(key[0]))
+            lambda key: date_only(self._on(key[1]).parse_when(key[0]))
         )
         self._people = _Memo(_read_participant)
         self._tags: _Memo[str, tuple[str, ...]] = _Memo(
@@ -321,52 +308,63 @@ class _RowReader:
         """A follow-up's due as stored (dates and precision)."""
         return self._dues[(text, self.ctx.today(), *self._settings)]
 
-    def _read_when(self, start: str, end: str, precision_text: str, written: str) -> When:
+    def _on(self, day: dt.date) -> Context:
+        """The context reading dates as on `day`."""
+        found = self._days.get(day)
+        if found is None:
+            found = self._days[day] = dataclasses.replace(self.ctx, clock=FixedClock.on(day))
+        return found
+
+    def _read_when(self, key: tuple[Any, ...]) -> When:
+        start, end, precision_text, written, today, *_ = key
+        ctx = self._on(today)
         if start and precision_text:
             precision = _enum(Precision, precision_text, "precision")
             try:
-                return self._exact(start, end or start, precision, written)
+                return _exact(ctx, start, end or start, precision, written)
             except (ValueError, UserError):
                 raise UserError(
                     f"start/end {start!r}/{end!r} are not ISO dates for precision {precision}"
                 ) from None
         if written:
-            return self.ctx.parse_when(written)
+            return ctx.parse_when(written)
         if start:
-            return self.ctx.parse_when(start, end or None)
+            return ctx.parse_when(start, end or None)
         raise UserError("no date: fill 'start' or 'when'")
 
-    def _exact(self, start: str, end: str, precision: Precision, written: str = "") -> When:
-        if precision is Precision.MINUTE:
-            start_at = dt.datetime.fromisoformat(start)
-            end_at = dt.datetime.fromisoformat(end)
-            if start_at.tzinfo is None or end_at.tzinfo is None:
-                raise ValueError("a time needs its UTC offset")
-            by_offset = self.ctx.rebuild(
-                start_at.date(),
-                end_at.date(),
-                precision,
-                start_at.astimezone(dt.UTC),
-                end_at.astimezone(dt.UTC),
-                _offset_text(start_at.utcoffset()),
-            )
-            # The label keeps the zone as the user wrote it. One that spells out this very
-            # offset reads back as `by_offset` (labels read back as what they describe), and
-            # one without an offset is read in the local zone: it can only come back to this
-            # instant if the local zone has this offset at that wall time. Only the rest
-            # need reading.
-            if written and written != by_offset.label:
-                wall = start_at.replace(tzinfo=None)
-                local = self.ctx.settings.local_tz.utcoffset(wall)
-                if _OFFSET_AT_END.search(written) or local == start_at.utcoffset():
-                    when = self.ctx.parse_when(written)
-                    if when.start_at == start_at and when.end_at == end_at:
-                        return when
-            return by_offset
-        first, last = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
-        if last < first:
-            raise UserError(f"end {end} is before start {start}")
-        return self.ctx.rebuild(first, last, precision)
+
+def _exact(ctx: Context, start: str, end: str, precision: Precision, written: str = "") -> When:
+    """The dates of the exact columns: ISO days, or ISO instants with their offsets."""
+    if precision is Precision.MINUTE:
+        start_at = dt.datetime.fromisoformat(start)
+        end_at = dt.datetime.fromisoformat(end)
+        if start_at.tzinfo is None or end_at.tzinfo is None:
+            raise ValueError("a time needs its UTC offset")
+        by_offset = ctx.rebuild(
+            start_at.date(),
+            end_at.date(),
+            precision,
+            start_at.astimezone(dt.UTC),
+            end_at.astimezone(dt.UTC),
+            _offset_text(start_at.utcoffset()),
+        )
+        # The label keeps the zone as the user wrote it. One that spells out this very
+        # offset reads back as `by_offset` (labels read back as what they describe), and
+        # one without an offset is read in the local zone: it can only come back to this
+        # instant if the local zone has this offset at that wall time. Only the rest
+        # need reading.
+        if written and written != by_offset.label:
+            wall = start_at.replace(tzinfo=None)
+            local = ctx.settings.local_tz.utcoffset(wall)
+            if _OFFSET_AT_END.search(written) or local == start_at.utcoffset():
+                when = ctx.parse_when(written)
+                if when.start_at == start_at and when.end_at == end_at:
+                    return when
+        return by_offset
+    first, last = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+    if last < first:
+        raise UserError(f"end {end} is before start {start}")
+    return ctx.rebuild(first, last, precision)
 
 
 def _read_participant(part: str) -> tuple[str, Role, Attendance]:
