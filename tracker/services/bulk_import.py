@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from sqlalchemy import Connection, Table, func, insert, select
 from sqlalchemy.orm import Session
@@ -50,6 +50,8 @@ FTS_LOAD_HASH_SIZE = 16 * 1024 * 1024  # while indexing a big import's text in o
 _ID = re.compile(r"^#(\d+)$")
 
 _E = cast(Table, Event.__table__)
+_K = TypeVar("_K")
+_V = TypeVar("_V")
 _S = cast(Table, Stakeholder.__table__)
 _A = cast(Table, StakeholderAlias.__table__)
 
@@ -368,8 +370,17 @@ def _children(accepted: Sequence[_Accepted], now: dt.datetime) -> list[_TableRow
             done_on = dt.date.fromisoformat(cell.done_on) if cell.done_on else None
             follow_ups.append(
                 (
-                    *(cell.text, FollowUpStatus(cell.status), done_on, "", event_id),
-                    *(due_start, due_end, due_precision, owner.id if owner else None, now, now),
+                    cell.text,
+                    FollowUpStatus(cell.status),
+                    done_on,
+                    "",
+                    event_id,
+                    due_start,
+                    due_end,
+                    due_precision,
+                    owner.id if owner else None,
+                    now,
+                    now,
                 )
             )
     tags.sort(key=itemgetter(0))
@@ -476,11 +487,14 @@ class _SqliteStore:
         self._number_events(accepted)
         events = _event_rows(sorted(accepted, key=lambda item: item.event_id or 0), self.now)
         children = _children(accepted, self.now)
+        loads = [events, *children]
         with (
             _search_index_after(self.connection, [row[0] for row in events.rows]),
-            _indexes_built_after(self.connection, [events, *children]),
+            _indexes_built_after(
+                self.connection, len(events.rows), {load.table.name for load in loads}
+            ),
         ):
-            for load in (events, *children):
+            for load in loads:
                 self._insert(load)
 
     def _number_events(self, accepted: list[_Accepted]) -> None:
@@ -511,18 +525,19 @@ class _SqliteStore:
             if process is not None:
                 # Once per distinct value: the processors are pure, and these columns' equal
                 # values (days, UTC instants, enum members and their text) bind alike.
-                values[index] = tuple(map(_Memo(process).__getitem__, values[index]))
+                values[index] = tuple(map(Memo(process).__getitem__, values[index]))
         self.connection.exec_driver_sql(sql, list(zip(*values, strict=True)))
 
 
-class _Memo(dict[Any, Any]):
-    """`compute(value)` once per distinct value: `memo[value]`."""
+class Memo(dict[_K, _V]):
+    """`compute(key)` once per distinct key: `memo[key]`. A failed computation is not kept
+    (the next row with that text fails again, with its own line)."""
 
-    def __init__(self, compute: Callable[[Any], Any]) -> None:
+    def __init__(self, compute: Callable[[_K], _V]) -> None:
         super().__init__()
         self.compute = compute
 
-    def __missing__(self, key: Any) -> Any:
+    def __missing__(self, key: _K) -> _V:
         value = self[key] = self.compute(key)
         return value
 
@@ -601,17 +616,18 @@ def _fts_hash_size(connection: Connection, size: int) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def _indexes_built_after(connection: Connection, loads: Sequence[_TableRows]) -> Iterator[None]:
+def _indexes_built_after(
+    connection: Connection, new_events: int, tables: Iterable[str]
+) -> Iterator[None]:
     """Build the loaded tables' secondary indexes after the load, when it at least doubles
     the events: sorting every entry once is cheaper than placing each new one in a
     scattered page. The indexes are dropped inside this transaction (a failed import rolls
     that back too) and created again from their own stored SQL."""
-    new_events = len(loads[0].rows)
     stored = connection.execute(select(func.count()).select_from(_E)).scalar() or 0
     if new_events < max(BULK_INDEX_FROM, stored):
         yield
         return
-    tables = sorted({load.table.name for load in loads if load.rows})
+    tables = sorted(tables)
     indexes = connection.exec_driver_sql(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
         f"AND tbl_name IN ({', '.join('?' * len(tables))}) ORDER BY name",

@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 import gc
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +27,7 @@ from tracker.domain import (
 )
 from tracker.errors import UserError
 from tracker.exporting import csv as timeline_csv
-from tracker.services.bulk_import import BulkImport, move_sequence_past_ids
+from tracker.services.bulk_import import BulkImport, Memo, move_sequence_past_ids
 from tracker.services.context import Context
 from tracker.services.csv_rows import csv_records, write_sqlite_csv
 from tracker.services.events import EventService
@@ -215,13 +215,13 @@ class _RowReader:
         self._settings = (ctx.settings.date_order, ctx.settings.local_tz)
         self._days: dict[dt.date, Context] = {}
         # (start, end, precision, when, today, date order, zone) -> the event's dates
-        self._whens: _Memo[tuple[Any, ...], When] = _Memo(self._read_when)
+        self._whens: Memo[tuple[Any, ...], When] = Memo(self._read_when)
         # (due text, today, date order, zone) -> a follow-up's due dates
-        self._dues: _Memo[tuple[Any, ...], tuple[dt.date, dt.date, Precision]] = _Memo(
+        self._dues: Memo[tuple[Any, ...], tuple[dt.date, dt.date, Precision]] = Memo(
             lambda key: date_only(self._on(key[1]).parse_when(key[0]))
         )
-        self._people = _Memo(_read_participant)
-        self._tags: _Memo[str, tuple[str, ...]] = _Memo(
+        self._people = Memo(_read_participant)
+        self._tags: Memo[str, tuple[str, ...]] = Memo(
             lambda cell: tuple(clean_tags(timeline_csv.split_tags(cell)))
         )
 
@@ -374,23 +374,6 @@ def _read_participant(part: str) -> tuple[str, Role, Attendance]:
         _enum(Role, role, "role") if role else Role.PARTICIPANT,
         _enum(Attendance, attendance, "attendance") if attendance else Attendance.UNKNOWN,
     )
-
-
-_K = TypeVar("_K")
-_V = TypeVar("_V")
-
-
-class _Memo(dict[_K, _V]):
-    """`compute(key)` once per distinct key: `memo[key]`. A failed computation is not kept
-    (the next row with that text fails again, with its own line)."""
-
-    def __init__(self, compute: Callable[[_K], _V]) -> None:
-        super().__init__()
-        self.compute = compute
-
-    def __missing__(self, key: _K) -> _V:
-        value = self[key] = self.compute(key)
-        return value
 
 
 @contextmanager
