@@ -97,6 +97,11 @@ def _contents(db: Path) -> dict[str, Any]:
     return found
 
 
+def _cache_size(services: Services) -> int:
+    with services.ctx.engine.connect() as connection:
+        return int(connection.exec_driver_sql("PRAGMA cache_size").scalar_one())
+
+
 def _rewrite(source: Path, target: Path, change: Any) -> Path:
     """`source` with each row passed through `change` (which may drop it by giving None)."""
     with source.open(encoding="utf-8", newline="") as handle:
@@ -129,8 +134,10 @@ def test_an_export_goes_in_and_comes_out_the_same(
 ) -> None:
     # A time written in a named zone comes back in its offset, so the first file read back
     # is the one that must survive a second round trip byte for byte.
+    cache_size = _cache_size(fresh)
     report = fresh.transfer.import_csv(exported)
     assert report.added == 600 >= bulk_import.BULK_INDEX_FROM
+    assert _cache_size(fresh) == cache_size  # the load's larger page cache is given back
     second, third = tmp_path / "second.csv", tmp_path / "third.csv"
     fresh.transfer.export_csv(second)
     again = _open(tmp_path / "again.sqlite3")
