@@ -18,6 +18,7 @@ import datetime as dt
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -51,6 +52,9 @@ FTS_LOAD_HASH_SIZE = 16 * 1024 * 1024  # while indexing a big import's text in o
 _ID = re.compile(r"^#(\d+)$")
 
 _E = cast(Table, Event.__table__)
+_T = cast(Table, EventTag.__table__)
+_P = cast(Table, Participation.__table__)
+_F = cast(Table, FollowUp.__table__)
 _K = TypeVar("_K")
 _V = TypeVar("_V")
 _S = cast(Table, Stakeholder.__table__)
@@ -387,13 +391,9 @@ def _children(accepted: Sequence[_Accepted], now: dt.datetime) -> list[_TableRow
     tags.sort(key=itemgetter(0))
     participations.sort(key=itemgetter(0))
     return [
-        _TableRows(cast(Table, EventTag.__table__), ("event_id", "tag"), tags),
-        _TableRows(
-            cast(Table, Participation.__table__),
-            ("event_id", "stakeholder_id", "role", "attendance"),
-            participations,
-        ),
-        _TableRows(cast(Table, FollowUp.__table__), _FOLLOW_UP_COLUMNS, follow_ups),
+        _TableRows(_T, ("event_id", "tag"), tags),
+        _TableRows(_P, ("event_id", "stakeholder_id", "role", "attendance"), participations),
+        _TableRows(_F, _FOLLOW_UP_COLUMNS, follow_ups),
     ]
 
 
@@ -470,8 +470,7 @@ class _SqliteStore:
     SQLite numbers a new row with the largest id plus one, so the ids are known here before
     anything is written (no RETURNING, children built at once). Values are bound by their
     column types' own bind processors, so the rows stored are the ones Core would store.
-    A big import builds its indexes after the load rather than row by row
-    (`_search_index_after`, `_indexes_built_after`).
+    A big import builds its indexes after the load rather than row by row (`_Indexing`).
     """
 
     def __init__(self, connection: Connection, now: dt.datetime) -> None:
@@ -487,17 +486,20 @@ class _SqliteStore:
     def write(self, accepted: list[_Accepted]) -> None:
         self._number_events(accepted)
         events = _event_rows(sorted(accepted, key=lambda item: item.event_id or 0), self.now)
-        children = _children(accepted, self.now)
-        loads = [events, *children]
+        tables = [table.name for table in (_E, _T, _P, _F)]
         with (
             _page_cache(self.connection, LOAD_CACHE_KIB),
-            _search_index_after(self.connection, [row[0] for row in events.rows]),
-            _indexes_built_after(
-                self.connection, len(events.rows), {load.table.name for load in loads}
-            ),
+            _Indexing(self.connection, [row[0] for row in events.rows], tables) as indexing,
         ):
-            for load in loads:
-                self._insert(load)
+            self._execute(self._bound(events))
+            # SQLite indexes the new events in a few long statements, during which Python's
+            # sqlite3 module lets other threads run: this one prepares the other rows meanwhile.
+            with ThreadPoolExecutor(max_workers=1) as helper:
+                indexed = helper.submit(indexing.after_events)
+                children = [self._bound(load) for load in _children(accepted, self.now)]
+                indexed.result()
+            for bound in children:
+                self._execute(bound)
 
     def _number_events(self, accepted: list[_Accepted]) -> None:
         """Each row keeps its file id unless an event has it already (stored, or an earlier
@@ -512,8 +514,15 @@ class _SqliteStore:
             item.event_id = event_id
 
     def _insert(self, load: _TableRows) -> None:
-        if not load.rows:
-            return
+        self._execute(self._bound(load))
+
+    def _execute(self, bound: tuple[str, list[tuple[Any, ...]]]) -> None:
+        sql, rows = bound
+        if rows:
+            self.connection.exec_driver_sql(sql, rows)
+
+    def _bound(self, load: _TableRows) -> tuple[str, list[tuple[Any, ...]]]:
+        """The INSERT statement for `load` and its rows as the driver takes them."""
         dialect = self.connection.dialect
         quote = dialect.identifier_preparer.quote
         columns = [load.table.c[name] for name in load.columns]
@@ -521,6 +530,8 @@ class _SqliteStore:
             f"INSERT INTO {quote(load.table.name)} ({', '.join(quote(c.name) for c in columns)})"
             f" VALUES ({', '.join('?' * len(columns))})"
         )
+        if not load.rows:
+            return sql, []
         values = list(zip(*load.rows, strict=True))
         for index, column in enumerate(columns):
             process = column.type.dialect_impl(dialect).bind_processor(dialect)
@@ -528,7 +539,7 @@ class _SqliteStore:
                 # Once per distinct value: the processors are pure, and these columns' equal
                 # values (days, UTC instants, enum members and their text) bind alike.
                 values[index] = tuple(map(Memo(process).__getitem__, values[index]))
-        self.connection.exec_driver_sql(sql, list(zip(*values, strict=True)))
+        return sql, list(zip(*values, strict=True))
 
 
 class Memo(dict[_K, _V]):
@@ -581,36 +592,75 @@ def _page_cache(connection: Connection, kib: int) -> Iterator[None]:
         connection.exec_driver_sql(f"PRAGMA cache_size = {int(before)}")
 
 
-@contextlib.contextmanager
-def _search_index_after(connection: Connection, new_ids: list[int]) -> Iterator[None]:
-    """Index many new events' text in one statement after they are in.
+class _Indexing:
+    """A big import's indexes, built after the load rather than kept up row by row.
 
-    The FTS5 insert trigger would index them one by one, writing its pending data out at
-    every statement. It is set aside for the load, inside this transaction (a failed import
-    rolls its absence back too), then re-created from its own stored SQL.
+    The FTS5 insert trigger would index new events one by one, writing its pending data
+    out at every statement: it is set aside, and the new events' text indexed in one
+    statement once they are in. When the load at least doubles the events, the loaded
+    tables' other indexes go too and are built again after (sorting every entry once is
+    cheaper than placing each new one in a scattered page). All of it happens inside this
+    transaction, so a failed import rolls the indexes back as they were; they are created
+    again from their own stored SQL.
     """
-    if len(new_ids) < BULK_INDEX_FROM:
-        yield
-        return
-    trigger = connection.exec_driver_sql(
-        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'events_fts_insert'"
-    ).scalar()
-    if trigger is None:
-        yield
-        return
-    columns = [row[1] for row in connection.exec_driver_sql("PRAGMA table_info(events_fts)")]
-    connection.exec_driver_sql("DROP TRIGGER events_fts_insert")
-    yield
-    listed = ", ".join(columns)
-    ids = sorted(new_ids)
-    with _fts_hash_size(connection, FTS_LOAD_HASH_SIZE):
-        for start in range(0, len(ids), 50_000):
-            connection.exec_driver_sql(
-                f"INSERT INTO events_fts(rowid, {listed}) SELECT id, {listed} FROM events "
-                "WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
-                (json.dumps(ids[start : start + 50_000]),),
-            )
-    connection.exec_driver_sql(trigger)
+
+    def __init__(self, connection: Connection, new_ids: list[int], tables: list[str]) -> None:
+        self.connection = connection
+        self.new_ids = sorted(new_ids)
+        self.tables = tables
+        self.trigger: str | None = None
+        self.indexes: dict[str, list[tuple[str, str]]] = {}  # table -> (name, sql)
+
+    def __enter__(self) -> _Indexing:
+        if len(self.new_ids) < BULK_INDEX_FROM:
+            return self
+        connection = self.connection
+        self.trigger = connection.exec_driver_sql(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'events_fts_insert'"
+        ).scalar()
+        if self.trigger is not None:
+            connection.exec_driver_sql("DROP TRIGGER events_fts_insert")
+        stored = connection.execute(select(func.count()).select_from(_E)).scalar() or 0
+        if len(self.new_ids) < stored:
+            return self
+        quote = connection.dialect.identifier_preparer.quote
+        for name, table, sql in connection.exec_driver_sql(
+            "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' "
+            f"AND sql IS NOT NULL AND tbl_name IN ({', '.join('?' * len(self.tables))}) "
+            "ORDER BY name",
+            tuple(self.tables),
+        ).all():
+            self.indexes.setdefault(table, []).append((name, sql))
+            connection.exec_driver_sql(f"DROP INDEX {quote(name)}")
+        return self
+
+    def after_events(self) -> None:
+        """Index the new events (once they are all in): their text, then their table."""
+        if self.trigger is not None:
+            connection = self.connection
+            columns = [
+                row[1] for row in connection.exec_driver_sql("PRAGMA table_info(events_fts)")
+            ]
+            listed = ", ".join(columns)
+            with _fts_hash_size(connection, FTS_LOAD_HASH_SIZE):
+                for start in range(0, len(self.new_ids), 50_000):
+                    connection.exec_driver_sql(
+                        f"INSERT INTO events_fts(rowid, {listed}) SELECT id, {listed} FROM events "
+                        "WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
+                        (json.dumps(self.new_ids[start : start + 50_000]),),
+                    )
+            connection.exec_driver_sql(self.trigger)
+            self.trigger = None
+        self._build(_E.name)
+
+    def _build(self, table: str) -> None:
+        for _, sql in self.indexes.pop(table, []):
+            self.connection.exec_driver_sql(sql)
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        if kind is None:  # after a failure the rollback brings every index back
+            for table in list(self.indexes):
+                self._build(table)
 
 
 @contextlib.contextmanager
@@ -628,29 +678,3 @@ def _fts_hash_size(connection: Connection, size: int) -> Iterator[None]:
     connection.exec_driver_sql(setting, (FTS_DEFAULT_HASH_SIZE if before is None else before,))
     if before is None:  # as it was: no row, the default
         connection.exec_driver_sql("DELETE FROM events_fts_config WHERE k = 'hashsize'")
-
-
-@contextlib.contextmanager
-def _indexes_built_after(
-    connection: Connection, new_events: int, tables: Iterable[str]
-) -> Iterator[None]:
-    """Build the loaded tables' secondary indexes after the load, when it at least doubles
-    the events: sorting every entry once is cheaper than placing each new one in a
-    scattered page. The indexes are dropped inside this transaction (a failed import rolls
-    that back too) and created again from their own stored SQL."""
-    stored = connection.execute(select(func.count()).select_from(_E)).scalar() or 0
-    if new_events < max(BULK_INDEX_FROM, stored):
-        yield
-        return
-    tables = sorted(tables)
-    indexes = connection.exec_driver_sql(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-        f"AND tbl_name IN ({', '.join('?' * len(tables))}) ORDER BY name",
-        tuple(tables),
-    ).all()
-    quote = connection.dialect.identifier_preparer.quote
-    for name, _ in indexes:
-        connection.exec_driver_sql(f"DROP INDEX {quote(name)}")
-    yield
-    for _, sql in indexes:
-        connection.exec_driver_sql(sql)
