@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TextIO
+from typing import IO, NamedTuple, TextIO
 
 COLUMNS: tuple[str, ...] = (
     "id",
@@ -63,17 +63,20 @@ def format_participants(people: Iterable[tuple[str, str, str]]) -> str:
 
 def parse_participants(cell: str) -> list[tuple[str, str | None, str | None]]:
     """`Name (role, attendance); Name2` -> [(name, role, attendance)]; role/attendance optional."""
-    people: list[tuple[str, str | None, str | None]] = []
-    for part in cell.split(";"):
-        part = part.strip()
-        if not part:
-            continue
-        match = _PARTICIPANT.match(part)
-        if match:
-            people.append((match["name"].strip(), match["role"], match["attendance"]))
-        else:
-            people.append((part, None, None))
-    return people
+    return [parse_participant(part) for part in split_participants(cell)]
+
+
+def split_participants(cell: str) -> list[str]:
+    """The cell's participants, one text each (`Name (role, attendance)` or just `Name`)."""
+    return [part for part in map(str.strip, cell.split(";")) if part]
+
+
+def parse_participant(part: str) -> tuple[str, str | None, str | None]:
+    """One of `split_participants`: (name, role, attendance); role/attendance optional."""
+    match = _PARTICIPANT.match(part)
+    if match:
+        return match["name"].strip(), match["role"], match["attendance"]
+    return part, None, None
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +116,8 @@ def follow_up_line(
 
 
 def parse_follow_ups(cell: str) -> list[FollowUpCell]:
+    if not cell:
+        return []
     items = []
     for line in cell.splitlines():
         if not line.strip():
@@ -215,8 +220,7 @@ class HeaderError(ValueError):
     pass
 
 
-@dataclass(frozen=True, slots=True)
-class RawRow:
+class RawRow(NamedTuple):
     line: int  # where the record starts in the file, counting the header as line 1
     cells: dict[str, str]
     problem: str | None = None
@@ -290,15 +294,19 @@ def read_rows(handle: IO[str], columns: dict[str, str] | None = None) -> Iterato
                     f"(it has: {', '.join(header)})"
                 )
     _check_header(header, filled=columns)
+    width = len(header)
     for start, record in records:
-        if not any(cell.strip() for cell in record):
+        text = "".join(record)
+        if not text.strip():  # no cell holds more than blanks
             continue
         problem = None
-        if len(record) > len(header) and any(cell.strip() for cell in record[len(header) :]):
-            problem = f"{len(record)} cells but the header has {len(header)} columns"
-        cells = [restore(c) if c.startswith("'") else c for c in record]
-        cells += [""] * (len(header) - len(record))
-        row = dict(zip(header, cells, strict=False))
+        if len(record) > width and "".join(record[width:]).strip():
+            problem = f"{len(record)} cells but the header has {width} columns"
+        if len(record) < width:
+            record += [""] * (width - len(record))
+        if "'" in text:
+            record = [restore(cell) if cell[:1] == "'" else cell for cell in record]
+        row = dict(zip(header, record, strict=False))
         if columns:
             row = {**row, **{field: _fill(t, row) for field, t in columns.items()}}
         yield RawRow(start, row, problem)

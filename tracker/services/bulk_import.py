@@ -5,8 +5,10 @@ milliseconds a row. Here every row is first decided in memory: skipped as alread
 (same lower-cased title and dates, as the database's `lower()` sees the stored titles), or
 rejected with the same one-line reason, or accepted with its stakeholders resolved the way
 `resolve_stakeholder(..., create=True)` resolves them (names and aliases looked up a batch
-at a time, new stakeholders created in order of first use). Then the rows go in with
-Core executemany: events, tags, stakeholders, participations, follow-ups.
+at a time, new stakeholders created in order of first use). Then the rows go in, a table
+at a time: through Core executemany on any database (`_CoreStore`), or on SQLite straight
+through the driver with the ids known in advance and the indexes built after the load
+(`_SqliteStore`). Both store the same rows.
 """
 
 from __future__ import annotations
@@ -15,15 +17,16 @@ import contextlib
 import datetime as dt
 import json
 import re
-import string
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, cast
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import Connection, Table, func, insert, select
 from sqlalchemy.orm import Session
 
-from tracker.domain import Attendance, FollowUpStatus, Role, StakeholderKind, When
+from tracker.domain import Attendance, FollowUpStatus, Role, StakeholderKind
 from tracker.errors import Ambiguous, UserError
 from tracker.services.events import sort_time
 from tracker.services.names import clean_name, name_key
@@ -41,11 +44,19 @@ if TYPE_CHECKING:
     from tracker.services.transfer import ImportReport, RowProblem, _Row
 
 CHUNK = 500  # values per IN (...) lookup
-BULK_INDEX_FROM = 500  # from this many new events, their text is indexed in one go
+SQLITE_DRIVER = True  # SQLite through its driver (`_SqliteStore`); if not, through Core
+BULK_INDEX_FROM = 500  # from this many new events, indexes are built after the load
+LOAD_CACHE_KIB = 64 * 1024  # SQLite's page cache while the rows go in
+FTS_DEFAULT_HASH_SIZE = 1024 * 1024  # FTS5's own default for its `hashsize` option
+FTS_LOAD_HASH_SIZE = 16 * 1024 * 1024  # while indexing a big import's text in one go
 _ID = re.compile(r"^#(\d+)$")
-_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 
 _E = cast(Table, Event.__table__)
+_T = cast(Table, EventTag.__table__)
+_P = cast(Table, Participation.__table__)
+_F = cast(Table, FollowUp.__table__)
+_K = TypeVar("_K")
+_V = TypeVar("_V")
 _S = cast(Table, Stakeholder.__table__)
 _A = cast(Table, StakeholderAlias.__table__)
 
@@ -60,7 +71,7 @@ class _Person:
     id: int | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class _Accepted:
     row: _Row
     people: list[tuple[_Person, Role, Attendance]]
@@ -75,10 +86,12 @@ class _Resolver:
 
     session: Session
     created: list[str]
+    insert: Callable[[list[_Person]], None]  # gives the new people their ids
     _matches: dict[str, list[_Person]] = field(default_factory=dict)
     _by_id: dict[int, _Person] = field(default_factory=dict)
     _pending: list[_Person] = field(default_factory=list)
-    _answers: dict[str, _Person] = field(default_factory=dict)
+    # The answers `resolve` gave to names (not to `#id`s): a caller may look here first.
+    answers: dict[str, _Person] = field(default_factory=dict)
 
     def preload(self, texts: Iterable[str]) -> None:
         keys: set[str] = set()
@@ -120,12 +133,12 @@ class _Resolver:
     def resolve(self, text: str) -> _Person:
         """As `resolve_stakeholder(..., create=True)`: a name's answer never changes within
         an import once given (the one it creates is what it finds next), so it is kept."""
-        known = self._answers.get(text)
+        known = self.answers.get(text)
         if known is not None:
             return known
         person = self._resolve(text)
         if not _ID.match(text.strip()):
-            self._answers[text] = person
+            self.answers[text] = person
         return person
 
     def _resolve(self, text: str) -> _Person:
@@ -164,20 +177,18 @@ class _Resolver:
         """Insert the stakeholders created so far, in order, and learn their ids."""
         if not self._pending:
             return
-        statement = insert(_S).returning(_S.c.id, sort_by_parameter_order=True)
-        rows = [{"name": p.name, "name_key": p.name_key, "kind": p.kind} for p in self._pending]
-        for person, (stakeholder_id,) in zip(
-            self._pending, self.session.execute(statement, rows), strict=True
-        ):
-            person.id = stakeholder_id
-            self._by_id[stakeholder_id] = person
+        self.insert(self._pending)
+        for person in self._pending:
+            assert person.id is not None
+            self._by_id[person.id] = person
         self._pending.clear()
 
 
 def stored_lower(session: Session) -> Any:
     """How the database's lower() folds a title: ASCII only on SQLite, fully elsewhere."""
     if session.get_bind().dialect.name == "sqlite":
-        return lambda text: text.translate(_ASCII_LOWER)
+        # bytes.lower() folds A-Z only, and UTF-8 puts nothing else in that byte range.
+        return lambda text: text.encode().lower().decode()
     return str.lower
 
 
@@ -205,20 +216,35 @@ class BulkImport:
         self.report = report
         self.problems = problems
         self.due_of = due_of  # text -> (start, end, precision), as date_only(parse_when(text))
-        self.people = _Resolver(session, report.created_stakeholders)
+        now = dt.datetime.now(dt.UTC)
+        self.store: _CoreStore | _SqliteStore = (
+            _SqliteStore(session.connection(), now)
+            if SQLITE_DRIVER and session.get_bind().dialect.name == "sqlite"
+            else _CoreStore(session, now)
+        )
+        self.people = _Resolver(session, report.created_stakeholders, self.store.add_people)
 
     def run(self, rows: Sequence[_Row]) -> None:
+        accepted = self._decide_all(rows)
+        if self.problems:
+            return
+        self.people.flush()
+        self.store.write(accepted)
+
+    def _decide_all(self, rows: Sequence[_Row]) -> list[_Accepted]:
         from tracker.services.transfer import RowProblem
 
         present = self._present(rows)
         lower = stored_lower(self.session)
         self.people.preload(
-            [name for row in rows for name, _, _ in row.participants]
-            + [item.owner for row in rows for item in row.follow_ups if item.owner]
+            {name for row in rows for name, _, _ in row.participants}
+            | {item.owner for row in rows for item in row.follow_ups if item.owner}
         )
         accepted: list[_Accepted] = []
+        follow_ups = 0
         for row in rows:
-            if _same(row.title.lower(), row) in present:
+            title = row.title.lower()
+            if _same(title, row) in present:
                 self.report.skipped += 1
                 continue
             try:
@@ -226,46 +252,11 @@ class BulkImport:
             except UserError as exc:
                 self.problems.append(RowProblem(row.line, exc.message))
                 continue
-            present.add(_same(lower(row.title), row))
-            self.report.added += 1
-            self.report.follow_ups += len(row.follow_ups)
-        if self.problems:
-            return
-        self.people.flush()
-        with self._search_index_after(accepted):
-            self._insert_events(accepted)
-        self._insert_children(accepted)
-
-    @contextlib.contextmanager
-    def _search_index_after(self, accepted: list[_Accepted]) -> Iterator[None]:
-        """Index many new events' text in one statement after they are in (SQLite).
-
-        The FTS5 insert trigger would index them one by one, writing its pending data out
-        at every statement. It is set aside for the load, inside this transaction (a failed
-        import rolls its absence back too), then re-created from its own stored SQL.
-        """
-        connection = self.session.connection()
-        if connection.dialect.name != "sqlite" or len(accepted) < BULK_INDEX_FROM:
-            yield
-            return
-        found = connection.exec_driver_sql(
-            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'events_fts_insert'"
-        ).scalar()
-        if found is None:
-            yield
-            return
-        columns = [row[1] for row in connection.exec_driver_sql("PRAGMA table_info(events_fts)")]
-        connection.exec_driver_sql("DROP TRIGGER events_fts_insert")
-        yield
-        listed = ", ".join(columns)
-        ids = sorted(item.event_id for item in accepted if item.event_id is not None)
-        for start in range(0, len(ids), 50_000):
-            connection.exec_driver_sql(
-                f"INSERT INTO events_fts(rowid, {listed}) SELECT id, {listed} FROM events "
-                "WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
-                (json.dumps(ids[start : start + 50_000]),),
-            )
-        connection.exec_driver_sql(found)
+            present.add(_same(title if row.title.isascii() else lower(row.title), row))
+            follow_ups += len(row.follow_ups)
+        self.report.added += len(accepted)
+        self.report.follow_ups += follow_ups
+        return accepted
 
     def _present(self, rows: Sequence[_Row]) -> set[_Sameness]:
         """What identifies the stored events on the rows' start days as already imported."""
@@ -284,29 +275,160 @@ class BulkImport:
         return present
 
     def _decide(self, row: _Row) -> _Accepted:
+        known, resolve = self.people.answers, self.people.resolve
         people: list[tuple[_Person, Role, Attendance]] = []
-        seen: set[int] = set()
+        seen: set[_Person] = set()
         for name, role, attendance in row.participants:
-            person = self.people.resolve(name)
-            if id(person) in seen:
+            person = known.get(name) or resolve(name)
+            if person in seen:
                 raise UserError(f"{person.name} is listed twice among the participants")
-            seen.add(id(person))
+            seen.add(person)
             people.append((person, role, attendance))
         owners: list[_Person | None] = []
         due: list[tuple[dt.date, dt.date, Any] | None] = []
         for item in row.follow_ups:
             due.append(self.due_of(item.due) if item.due else None)
-            owners.append(self.people.resolve(item.owner) if item.owner else None)
+            owners.append(resolve(item.owner) if item.owner else None)
         return _Accepted(row, people, owners, due)
+
+
+# -- the rows to write, the same for every database ---------------------------------------
+
+
+@dataclass(frozen=True)
+class _TableRows:
+    """Rows for one table, each a tuple of values in the order of `columns`."""
+
+    table: Table
+    columns: tuple[str, ...]
+    rows: list[tuple[Any, ...]]
+
+    def dicts(self) -> list[dict[str, Any]]:
+        return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
+
+
+_STAKEHOLDER_COLUMNS = (
+    *("id", "name", "name_key", "kind", "title", "affiliation_id", "country", "notes"),
+    *("created_at", "updated_at"),
+)
+_EVENT_COLUMNS = (
+    *("id", "title", "kind", "status", "location", "summary", "notes", "source"),
+    *("start_date", "end_date", "precision", "start_at", "end_at", "tz", "sort_time"),
+    *("span_class", "created_at", "updated_at"),
+)
+_FOLLOW_UP_COLUMNS = (
+    *("text", "status", "done_on", "notes", "event_id", "due_start", "due_end"),
+    *("due_precision", "owner_id", "created_at", "updated_at"),
+)
+
+
+def _people_rows(people: Iterable[_Person], now: dt.datetime) -> _TableRows:
+    """New stakeholders (with `id` None where the database is to number them)."""
+    rows = [(p.id, p.name, p.name_key, p.kind, "", None, "", "", now, now) for p in people]
+    return _TableRows(_S, _STAKEHOLDER_COLUMNS, rows)
+
+
+def _event_rows(accepted: Iterable[_Accepted], now: dt.datetime) -> _TableRows:
+    """The events (with `event_id` None where the database is to number them)."""
+    rows = []
+    for item in accepted:
+        row, when = item.row, item.row.when
+        rows.append(
+            (
+                item.event_id,
+                row.title,
+                row.kind,
+                row.status,
+                row.location,
+                row.summary,
+                row.notes,
+                row.source,
+                when.start,
+                when.end,
+                when.precision,
+                when.start_at,
+                when.end_at,
+                when.tz,
+                sort_time(when),
+                span_class(when.start, when.end),
+                now,
+                now,
+            )
+        )
+    return _TableRows(_E, _EVENT_COLUMNS, rows)
+
+
+def _children(accepted: Sequence[_Accepted], now: dt.datetime) -> list[_TableRows]:
+    """Tags, participations and follow-ups of events that have their ids; tags and
+    participations in event order (their indexes' pages fill in order)."""
+    tags: list[tuple[Any, ...]] = []
+    participations: list[tuple[Any, ...]] = []
+    follow_ups: list[tuple[Any, ...]] = []
+    for item in accepted:
+        event_id = item.event_id
+        tags += [(event_id, tag) for tag in item.row.tags]
+        participations += [
+            (event_id, p.id, role, attendance) for p, role, attendance in item.people
+        ]
+        for cell, owner, due in zip(item.row.follow_ups, item.owners, item.due, strict=True):
+            due_start, due_end, due_precision = due or (None, None, None)
+            done_on = dt.date.fromisoformat(cell.done_on) if cell.done_on else None
+            follow_ups.append(
+                (
+                    cell.text,
+                    FollowUpStatus(cell.status),
+                    done_on,
+                    "",
+                    event_id,
+                    due_start,
+                    due_end,
+                    due_precision,
+                    owner.id if owner else None,
+                    now,
+                    now,
+                )
+            )
+    tags.sort(key=itemgetter(0))
+    participations.sort(key=itemgetter(0))
+    return [
+        _TableRows(_T, ("event_id", "tag"), tags),
+        _TableRows(_P, ("event_id", "stakeholder_id", "role", "attendance"), participations),
+        _TableRows(_F, _FOLLOW_UP_COLUMNS, follow_ups),
+    ]
+
+
+# -- writing: any database through Core, SQLite through its driver -----------------------
+
+
+class _CoreStore:
+    """Core executemany, for any database; new rows are numbered by the database."""
+
+    def __init__(self, session: Session, now: dt.datetime) -> None:
+        self.session = session
+        self.now = now
+
+    def add_people(self, people: list[_Person]) -> None:
+        """Insert new stakeholders in order; the database returns their ids in that order."""
+        rows = _people_rows(people, self.now).dicts()
+        for values in rows:
+            del values["id"]
+        statement = insert(_S).returning(_S.c.id, sort_by_parameter_order=True)
+        for person, (stakeholder_id,) in zip(
+            people, self.session.execute(statement, rows), strict=True
+        ):
+            person.id = stakeholder_id
+
+    def write(self, accepted: list[_Accepted]) -> None:
+        self._insert_events(accepted)
+        for load in _children(accepted, self.now):
+            if load.rows:
+                self.session.execute(insert(load.table), load.dicts())
 
     def _insert_events(self, accepted: list[_Accepted]) -> None:
         """In file order, a run of rows at a time: rows keeping their file id (when no event
-        has it yet) and rows taking the next id alternate as they did one by one."""
-        wanted = sorted({a.row.id for a in accepted if a.row.id is not None})
-        taken: set[int] = set()
-        for start in range(0, len(wanted), CHUNK):
-            query = select(_E.c.id).where(_E.c.id.in_(wanted[start : start + CHUNK]))
-            taken.update(self.session.execute(query).scalars())
+        has it yet, an earlier row's new one included) and rows taking the next id alternate
+        as they did one by one."""
+        taken = _stored_ids(self.session.connection(), accepted)
         run: list[_Accepted] = []
         run_keeps_ids = False
         for item in accepted:
@@ -314,6 +436,8 @@ class BulkImport:
             if run and keeps != run_keeps_ids:
                 self._insert_run(run, run_keeps_ids, taken)
                 run = []
+                # The run just inserted may have been given this row's id.
+                keeps = item.row.id is not None and item.row.id not in taken
             if keeps:
                 assert item.row.id is not None
                 taken.add(item.row.id)
@@ -324,90 +448,233 @@ class BulkImport:
             self._insert_run(run, run_keeps_ids, taken)
 
     def _insert_run(self, run: list[_Accepted], keeps_ids: bool, taken: set[int]) -> None:
-        """Insert a run of events a thousand rows per statement.
-
-        One INSERT per row would cost FTS5 a write-out of its pending index per event (it
-        flushes at every statement's savepoint), so the rows go through SQLAlchemy's
-        "insert many values" (RETURNING), in id order (a lower rowid flushes too). SQLite
-        gives a new row the largest rowid plus one, so there the ids are assigned here;
-        elsewhere the database numbers the rows and returns the ids in parameter order.
-        """
-        if not keeps_ids and self.session.get_bind().dialect.name == "sqlite":
-            largest = self.session.scalar(select(func.max(_E.c.id))) or 0
-            for offset, item in enumerate(run, start=1):
-                item.event_id = largest + offset
-                taken.add(largest + offset)
-            keeps_ids = True
-        now = dt.datetime.now(dt.UTC)
-        rows = [_event_values(item.row, item.event_id if keeps_ids else None, now) for item in run]
+        """Insert a run of events a thousand rows per statement (SQLAlchemy's "insert many
+        values"); the database numbers new ones and returns their ids in parameter order."""
+        rows = _event_rows(run, self.now).dicts()
         if keeps_ids:
             rows.sort(key=lambda values: int(values["id"]))
-            self.session.execute(insert(_E).returning(_E.c.id), rows).all()
+            self.session.execute(insert(_E), rows)
             return
+        move_sequence_past_ids(self.session)  # as SQLite: the largest id so far, plus one
+        for values in rows:
+            del values["id"]
         statement = insert(_E).returning(_E.c.id, sort_by_parameter_order=True)
         for item, (event_id,) in zip(run, self.session.execute(statement, rows), strict=True):
             item.event_id = event_id
             taken.add(event_id)
 
-    def _insert_children(self, accepted: list[_Accepted]) -> None:
-        tags: list[dict[str, Any]] = []
-        participations: list[dict[str, Any]] = []
-        follow_ups: list[dict[str, Any]] = []
-        for item in accepted:
-            event_id = item.event_id
-            tags += [{"event_id": event_id, "tag": tag} for tag in item.row.tags]
-            participations += [
-                {"event_id": event_id, "stakeholder_id": p.id, "role": r, "attendance": a}
-                for p, r, a in item.people
-            ]
-            for cell, owner, due in zip(item.row.follow_ups, item.owners, item.due, strict=True):
-                due_start, due_end, due_precision = due or (None, None, None)
-                follow_ups.append(
-                    {
-                        "text": cell.text,
-                        "status": FollowUpStatus(cell.status),
-                        "done_on": dt.date.fromisoformat(cell.done_on) if cell.done_on else None,
-                        "notes": "",
-                        "event_id": event_id,
-                        "due_start": due_start,
-                        "due_end": due_end,
-                        "due_precision": due_precision,
-                        "owner_id": owner.id if owner else None,
-                    }
-                )
-        tags.sort(key=lambda values: values["event_id"])  # index pages in order
-        participations.sort(key=lambda values: values["event_id"])
-        for model, rows in (
-            (EventTag, tags),
-            (Participation, participations),
-            (FollowUp, follow_ups),
+
+class _SqliteStore:
+    """SQLite, through the driver's executemany in this transaction's connection.
+
+    SQLite numbers a new row with the largest id plus one, so the ids are known here before
+    anything is written (no RETURNING, children built at once). Values are bound by their
+    column types' own bind processors, so the rows stored are the ones Core would store.
+    A big import builds its indexes after the load rather than row by row (`_Indexing`).
+    """
+
+    def __init__(self, connection: Connection, now: dt.datetime) -> None:
+        self.connection = connection
+        self.now = now
+
+    def add_people(self, people: list[_Person]) -> None:
+        largest = self.connection.execute(select(func.max(_S.c.id))).scalar() or 0
+        for offset, person in enumerate(people, start=1):
+            person.id = largest + offset
+        self._insert(_people_rows(people, self.now))
+
+    def write(self, accepted: list[_Accepted]) -> None:
+        self._number_events(accepted)
+        events = _event_rows(sorted(accepted, key=lambda item: item.event_id or 0), self.now)
+        tables = [table.name for table in (_E, _T, _P, _F)]
+        with (
+            _page_cache(self.connection, LOAD_CACHE_KIB),
+            _Indexing(self.connection, [row[0] for row in events.rows], tables) as indexing,
         ):
-            table = cast(Table, model.__table__)
-            if rows:
-                self.session.execute(insert(table), rows)
+            self._execute(self._bound(events))
+            # SQLite indexes the new events in a few long statements, during which Python's
+            # sqlite3 module lets other threads run: this one prepares the other rows meanwhile.
+            with ThreadPoolExecutor(max_workers=1) as helper:
+                indexed = helper.submit(indexing.after_events)
+                children = [self._bound(load) for load in _children(accepted, self.now)]
+                indexed.result()
+            for bound in children:
+                self._execute(bound)
+
+    def _number_events(self, accepted: list[_Accepted]) -> None:
+        """Each row keeps its file id unless an event has it already (stored, or an earlier
+        row's); otherwise it takes the largest id so far plus one, as SQLite would give it."""
+        taken = _stored_ids(self.connection, accepted)
+        largest = self.connection.execute(select(func.max(_E.c.id))).scalar() or 0
+        for item in accepted:
+            wanted = item.row.id
+            event_id = wanted if wanted is not None and wanted not in taken else largest + 1
+            taken.add(event_id)
+            largest = max(largest, event_id)
+            item.event_id = event_id
+
+    def _insert(self, load: _TableRows) -> None:
+        self._execute(self._bound(load))
+
+    def _execute(self, bound: tuple[str, list[tuple[Any, ...]]]) -> None:
+        sql, rows = bound
+        if rows:
+            self.connection.exec_driver_sql(sql, rows)
+
+    def _bound(self, load: _TableRows) -> tuple[str, list[tuple[Any, ...]]]:
+        """The INSERT statement for `load` and its rows as the driver takes them."""
+        dialect = self.connection.dialect
+        quote = dialect.identifier_preparer.quote
+        columns = [load.table.c[name] for name in load.columns]
+        sql = (
+            f"INSERT INTO {quote(load.table.name)} ({', '.join(quote(c.name) for c in columns)})"
+            f" VALUES ({', '.join('?' * len(columns))})"
+        )
+        if not load.rows:
+            return sql, []
+        values = list(zip(*load.rows, strict=True))
+        for index, column in enumerate(columns):
+            process = column.type.dialect_impl(dialect).bind_processor(dialect)
+            if process is not None:
+                # Once per distinct value: the processors are pure, and these columns' equal
+                # values (days, UTC instants, enum members and their text) bind alike.
+                values[index] = tuple(map(Memo(process).__getitem__, values[index]))
+        return sql, list(zip(*values, strict=True))
 
 
-def _event_values(row: _Row, event_id: int | None, now: dt.datetime) -> dict[str, Any]:
-    when: When = row.when
-    values: dict[str, Any] = {
-        "title": row.title,
-        "kind": row.kind,
-        "status": row.status,
-        "location": row.location,
-        "summary": row.summary,
-        "notes": row.notes,
-        "source": row.source,
-        "start_date": when.start,
-        "end_date": when.end,
-        "precision": when.precision,
-        "start_at": when.start_at,
-        "end_at": when.end_at,
-        "tz": when.tz,
-        "sort_time": sort_time(when),
-        "span_class": span_class(when.start, when.end),
-        "created_at": now,
-        "updated_at": now,
-    }
-    if event_id is not None:
-        values["id"] = event_id
-    return values
+class Memo(dict[_K, _V]):
+    """`compute(key)` once per distinct key: `memo[key]`. A failed computation is not kept
+    (the next row with that text fails again, with its own line)."""
+
+    def __init__(self, compute: Callable[[_K], _V]) -> None:
+        super().__init__()
+        self.compute = compute
+
+    def __missing__(self, key: _K) -> _V:
+        value = self[key] = self.compute(key)
+        return value
+
+
+def move_sequence_past_ids(session: Session) -> None:
+    """Explicit ids leave PostgreSQL's sequence behind; move it to the largest id, so the
+    next event takes the id after it (as SQLite numbers rows)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    session.connection().exec_driver_sql(
+        "SELECT setval(pg_get_serial_sequence('events', 'id'), "
+        "COALESCE((SELECT MAX(id) FROM events), 1))"
+    )
+
+
+def _stored_ids(connection: Connection, accepted: Iterable[_Accepted]) -> set[int]:
+    """Which of the rows' file ids stored events already have."""
+    low, high = connection.execute(select(func.min(_E.c.id), func.max(_E.c.id))).one()
+    if low is None:
+        return set()
+    wanted = sorted({i for item in accepted if (i := item.row.id) is not None and low <= i <= high})
+    taken: set[int] = set()
+    for start in range(0, len(wanted), CHUNK):
+        query = select(_E.c.id).where(_E.c.id.in_(wanted[start : start + CHUNK]))
+        taken.update(connection.execute(query).scalars())
+    return taken
+
+
+@contextlib.contextmanager
+def _page_cache(connection: Connection, kib: int) -> Iterator[None]:
+    """A larger page cache for the load: the pages it fills stay in memory until the commit
+    rather than being written out and read back as the default 2 MB overflows. The size is
+    the connection's own (not rolled back with a transaction), so it is put back after."""
+    before = connection.exec_driver_sql("PRAGMA cache_size").scalar_one()
+    connection.exec_driver_sql(f"PRAGMA cache_size = -{int(kib)}")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA cache_size = {int(before)}")
+
+
+class _Indexing:
+    """A big import's indexes, built after the load rather than kept up row by row.
+
+    The FTS5 insert trigger would index new events one by one, writing its pending data
+    out at every statement: it is set aside, and the new events' text indexed in one
+    statement once they are in. When the load at least doubles the events, the loaded
+    tables' other indexes go too and are built again after (sorting every entry once is
+    cheaper than placing each new one in a scattered page). All of it happens inside this
+    transaction, so a failed import rolls the indexes back as they were; they are created
+    again from their own stored SQL.
+    """
+
+    def __init__(self, connection: Connection, new_ids: list[int], tables: list[str]) -> None:
+        self.connection = connection
+        self.new_ids = sorted(new_ids)
+        self.tables = tables
+        self.trigger: str | None = None
+        self.indexes: dict[str, list[tuple[str, str]]] = {}  # table -> (name, sql)
+
+    def __enter__(self) -> _Indexing:
+        if len(self.new_ids) < BULK_INDEX_FROM:
+            return self
+        connection = self.connection
+        self.trigger = connection.exec_driver_sql(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'events_fts_insert'"
+        ).scalar()
+        if self.trigger is not None:
+            connection.exec_driver_sql("DROP TRIGGER events_fts_insert")
+        stored = connection.execute(select(func.count()).select_from(_E)).scalar() or 0
+        if len(self.new_ids) < stored:
+            return self
+        quote = connection.dialect.identifier_preparer.quote
+        for name, table, sql in connection.exec_driver_sql(
+            "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' "
+            f"AND sql IS NOT NULL AND tbl_name IN ({', '.join('?' * len(self.tables))}) "
+            "ORDER BY name",
+            tuple(self.tables),
+        ).all():
+            self.indexes.setdefault(table, []).append((name, sql))
+            connection.exec_driver_sql(f"DROP INDEX {quote(name)}")
+        return self
+
+    def after_events(self) -> None:
+        """Index the new events (once they are all in): their text, then their table."""
+        if self.trigger is not None:
+            connection = self.connection
+            columns = [
+                row[1] for row in connection.exec_driver_sql("PRAGMA table_info(events_fts)")
+            ]
+            listed = ", ".join(columns)
+            with _fts_hash_size(connection, FTS_LOAD_HASH_SIZE):
+                for start in range(0, len(self.new_ids), 50_000):
+                    connection.exec_driver_sql(
+                        f"INSERT INTO events_fts(rowid, {listed}) SELECT id, {listed} FROM events "
+                        "WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
+                        (json.dumps(self.new_ids[start : start + 50_000]),),
+                    )
+            connection.exec_driver_sql(self.trigger)
+            self.trigger = None
+        self._build(_E.name)
+
+    def _build(self, table: str) -> None:
+        for _, sql in self.indexes.pop(table, []):
+            self.connection.exec_driver_sql(sql)
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        if kind is None:  # after a failure the rollback brings every index back
+            for table in list(self.indexes):
+                self._build(table)
+
+
+@contextlib.contextmanager
+def _fts_hash_size(connection: Connection, size: int) -> Iterator[None]:
+    """FTS5 gathers new terms in memory up to its `hashsize` (1 MB unless set), then writes
+    them out as a segment and merges segments as they pile up; one big load with a larger
+    hash writes fewer segments (half the indexing time for 100,000 events). The setting is
+    stored in the index's config table, so it is put back as it was afterwards."""
+    before = connection.exec_driver_sql(
+        "SELECT v FROM events_fts_config WHERE k = 'hashsize'"
+    ).scalar()
+    setting = "INSERT INTO events_fts(events_fts, rank) VALUES ('hashsize', ?)"
+    connection.exec_driver_sql(setting, (size,))
+    yield
+    connection.exec_driver_sql(setting, (FTS_DEFAULT_HASH_SIZE if before is None else before,))
+    if before is None:  # as it was: no row, the default
+        connection.exec_driver_sql("DELETE FROM events_fts_config WHERE k = 'hashsize'")
