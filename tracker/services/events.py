@@ -5,6 +5,7 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 import re
+import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -37,6 +38,7 @@ from tracker.services.queries import (
     event_conditions,
     stakeholder_ids,
 )
+from tracker.services.quick import QuickReads
 from tracker.services.tags import clean_tags
 from tracker.services.timeline import (
     Days,
@@ -105,6 +107,10 @@ class EventService:
         self.ctx = ctx
         self._cache = ReadCache()
         self._gathered = ReadCache(size=5)  # the timeline's order and recent filters' matches
+        # Unfiltered windows of a SQLite file by day are read as quick reads do (plain
+        # sqlite3 on this transaction's connection): a third of the time, the same views.
+        self.quick_windows = True
+        self._json1: bool | None = None
 
     # -- reading -------------------------------------------------------------------------
 
@@ -187,12 +193,34 @@ class EventService:
         with self._reading() as session, interruptible(session, stop):
             # Gathering a filter's matches can take a second (that is `locate`'s work);
             # a window only uses them when they are already at hand.
+            quick = self._quick(session, flt, anchor)
+            if quick is not None and not isinstance(anchor, TimelineKey):
+                return quick.window(anchor, before=before, after=after)
             matches = self._matches(session, flt, gather=False)
             if matches is not None:
                 found = window_of(self.ctx, session, matches, anchor, before, after)
                 if found is not None:
                     return found
             return read_window(self.ctx, session, flt, anchor, before=before, after=after)
+
+    def _quick(
+        self, session: Session, flt: EventFilter, anchor: TimelineKey | dt.date | None
+    ) -> QuickReads | None:
+        """Quick reads over this session's connection, for what they answer the same."""
+        if not self.quick_windows or not flt.is_empty() or isinstance(anchor, TimelineKey):
+            return None
+        if self.ctx.versions is None:  # not a SQLite file
+            return None
+        raw = session.connection().connection.driver_connection
+        if not isinstance(raw, sqlite3.Connection):
+            return None
+        if self._json1 is None:
+            try:
+                raw.execute("SELECT value FROM json_each('[]')").fetchall()
+                self._json1 = True
+            except sqlite3.Error:
+                self._json1 = False
+        return QuickReads(raw, self.ctx.settings, self.ctx.clock) if self._json1 else None
 
     def locate(
         self, flt: EventFilter, key: TimelineKey, *, stop: Callable[[], bool] = lambda: False
