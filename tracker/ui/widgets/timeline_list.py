@@ -6,7 +6,7 @@ import bisect
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -20,7 +20,6 @@ from tracker.domain import (
     EventFilter,
     EventStatus,
     EventView,
-    Location,
     TimelineKey,
     Window,
 )
@@ -37,6 +36,9 @@ from tracker.ui.messages import (
     TimelineSelected,
 )
 
+if TYPE_CHECKING:  # what the list reads from: the event service, or the app's services
+    from tracker.services.deferred import TimelineReads as TimelineSource
+
 CHUNK = 100  # rows per read beyond the loaded ones
 FIRST_BEFORE, FIRST_AFTER = 20, 45  # the first read of a timeline: a screenful and a bit
 MAX_ROWS = 8 * CHUNK  # rows kept in memory at most
@@ -46,26 +48,6 @@ START, END = dt.date.min, dt.date.max  # anchors: the first and the last event
 # Seconds a new timeline stays before rows beyond the view are read and it is counted: each
 # keystroke in the filter box loads a timeline, and only the last one needs those.
 SETTLE = 0.15
-
-
-class TimelineSource(Protocol):
-    """What the list reads from (the event service fits)."""
-
-    def window(
-        self,
-        flt: EventFilter = ...,
-        anchor: TimelineKey | dt.date | None = ...,
-        *,
-        before: int = ...,
-        after: int = ...,
-        stop: Callable[[], bool] = ...,
-    ) -> Window: ...
-
-    def locate(
-        self, flt: EventFilter, key: TimelineKey, *, stop: Callable[[], bool] = ...
-    ) -> Location: ...
-
-    def window_at(self, flt: EventFilter, offset: int, limit: int) -> tuple[int, Window]: ...
 
 
 @dataclass(frozen=True, slots=True)
