@@ -288,15 +288,6 @@ class FollowUpChanges:
     append_note: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Page:
-    """One window of the timeline: the rows and where they sit in the whole filtered list."""
-
-    rows: tuple[EventView, ...]
-    offset: int
-    total: int
-
-
 @dataclass(frozen=True, slots=True, order=True)
 class TimelineKey:
     """Where an event sits in timeline order: (start_date, sort_time, id), unique."""

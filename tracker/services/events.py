@@ -22,7 +22,6 @@ from tracker.domain import (
     EventStatus,
     EventView,
     Location,
-    Page,
     ParticipantSpec,
     Precision,
     TimelineKey,
@@ -138,40 +137,6 @@ class EventService:
     def count(self, flt: EventFilter = EventFilter()) -> int:
         with self._reading() as session:
             return self._count(session, flt)
-
-    def page(self, flt: EventFilter, offset: int, limit: int) -> Page:
-        """`limit` rows of the filtered timeline from `offset`, with the total count.
-
-        Counts are cached until the data changes, and a page that follows one already read
-        continues from its last row's key instead of counting off `offset` rows again.
-        """
-        with self._reading() as session:
-            matches = self._matches(session, flt)
-            if matches is not None:
-                offset = max(0, min(offset, max(len(matches) - 1, 0)))
-                rows = rows_by_id(session, matches.ids(offset, offset + limit))
-                views = load_event_views(self.ctx, session, rows)
-                return Page(tuple(views), offset, len(matches))
-            total = self._count(session, flt)
-            offset = max(0, min(offset, max(total - 1, 0)))
-            version = data_version(self.ctx, session)
-            checkpoints = self._cache.checkpoints(None if version is None else (version, flt))
-            rows = read_page(self.ctx, session, flt, offset, limit, checkpoints)
-            return Page(tuple(load_event_views(self.ctx, session, rows)), offset, total)
-
-    def position_of_date(self, flt: EventFilter, day: dt.date) -> int:
-        """How many filtered events start before `day`: the row to show for that date."""
-        with self._reading() as session:
-            matches = self._matches(session, flt)
-            if matches is not None:
-                return matches.index(day) or 0
-            version = data_version(self.ctx, session)
-            key = None if version is None else ("position", version, flt, day)
-            position = self._cache.get(key, lambda: self._position(session, flt, day))
-            # The row at `position` is the first on or after `day`: pages around it can be
-            # read from there by key.
-            self._cache.checkpoints(None if version is None else (version, flt)).add(position, day)
-            return position
 
     def window(
         self,
@@ -346,28 +311,6 @@ class EventService:
         version = data_version(self.ctx, session)
         key = None if version is None else ("days", version)
         return self._cache.get(key, lambda: Days.build(session))
-
-    def _position(self, session: Session, flt: EventFilter, day: dt.date) -> int:
-        """Counts the shorter side of `day` (a count walks index entries); for the whole
-        timeline, a day far from both ends is looked up in `Days` instead."""
-        # Two subqueries: SQLite reads a lone min() or max() off the index, both at once
-        # only by scanning the table.
-        first, last = session.execute(
-            select(
-                select(func.min(Event.start_date)).scalar_subquery(),
-                select(func.max(Event.start_date)).scalar_subquery(),
-            )
-        ).one()
-        if first is None or day <= first:
-            return 0
-        if day > last:
-            return self._count(session, flt)
-        near_an_end = min(day - first, last - day) <= (last - first) / 4
-        if flt.is_empty() and not near_an_end and self.ctx.versions is not None:
-            return self._days(session).first_on_or_after(day)
-        if (day - first) > (last - day):
-            return self._count(session, flt) - count_events(session, flt, Event.start_date >= day)
-        return count_events(session, flt, Event.start_date < day)
 
     # -- writing -------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ SQLite; PostgreSQL has statistics and plans for itself):
   window is full; short search prefixes are then asked of the FTS index row by row (its
   prefix indexes answer those cheaply), longer ones gathered once.
 
-Counts (`count`, `position_of_date`) are exact and cached until the data changes: this
+Counts (`count`, `locate`) are exact and cached until the data changes: this
 process's writes are counted, other processes' commits show in SQLite's `data_version`.
 """
 
