@@ -118,8 +118,8 @@ class TimelineList(ScrollView, can_focus=True):
     """Events in date order with month breaks and a today marker; one line per event.
 
     The scroll position counts rows, not lines: line 0 is the column header, the month and
-    today lines are laid out around the rows on screen, and only `CHUNK`-row windows around
-    the cursor and the view are ever loaded (in a thread worker, via `source.page`).
+    today lines are laid out around the rows on screen, and only windows of rows around the
+    view are ever loaded (read by key in thread workers; where they sit is located after).
     """
 
     BINDINGS = keys.TIMELINE_LIST
@@ -297,7 +297,6 @@ class TimelineList(ScrollView, can_focus=True):
         # Until the filter is located, the rows sit where the cursor was (or at the start).
         base = max(self._cursor - message.cursor, CHUNK) if window.more_before else 0
         self._set_rows(window, base)
-        self._located = False
         self._total = self._estimate()
         self._located = not window.more_before and not window.more_after  # all of it
         self._cursor = base + message.cursor
@@ -405,16 +404,17 @@ class TimelineList(ScrollView, can_focus=True):
         self._today_index = self._find_today()
 
     def _estimate(self) -> int:
-        """The timeline's length as far as the loaded rows tell (exact once located)."""
-        if self._located:
-            return self._total
+        """The timeline's length as far as the loaded rows tell (until it is located)."""
         return self._base + len(self._rows) + (CHUNK if self._more_after else 0)
 
     def _shift(self, delta: int, total: int | None = None) -> None:
         """Renumber the loaded rows by `delta` (an estimate corrected), keeping the view."""
         self._base += delta
         self._cursor += delta
-        self._total = total if total is not None else self._estimate()
+        if total is not None:
+            self._total = total
+        elif not self._located:
+            self._total = self._estimate()
         self._today_index = self._find_today()
         self._update_virtual_size()
         if delta:
