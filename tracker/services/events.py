@@ -54,6 +54,7 @@ from tracker.services.timeline import (
     window_of,
 )
 from tracker.services.views import EVENT_COLUMNS, WhenCache, event_views, load_event_views
+from tracker.storage import lite
 from tracker.storage.engine import interruptible
 from tracker.storage.models import Event, EventTag, FollowUp, Participation
 
@@ -158,9 +159,10 @@ class EventService:
         with self._reading() as session, interruptible(session, stop):
             # Gathering a filter's matches can take a second (that is `locate`'s work);
             # a window only uses them when they are already at hand.
-            quick = self._quick(session, flt, anchor)
-            if quick is not None and not isinstance(anchor, TimelineKey):
-                return quick.window(anchor, before=before, after=after)
+            if flt.is_empty() and not isinstance(anchor, TimelineKey):  # by day: the same
+                quick = self._quick(session)
+                if quick is not None:
+                    return quick.window(anchor, before=before, after=after)
             matches = self._matches(session, flt, gather=False)
             if matches is not None:
                 found = window_of(self.ctx, session, matches, anchor, before, after)
@@ -168,23 +170,15 @@ class EventService:
                     return found
             return read_window(self.ctx, session, flt, anchor, before=before, after=after)
 
-    def _quick(
-        self, session: Session, flt: EventFilter, anchor: TimelineKey | dt.date | None
-    ) -> QuickReads | None:
-        """Quick reads over this session's connection, for what they answer the same."""
-        if not self.quick_windows or not flt.is_empty() or isinstance(anchor, TimelineKey):
-            return None
-        if self.ctx.versions is None:  # not a SQLite file
+    def _quick(self, session: Session) -> QuickReads | None:
+        """Quick reads over this session's connection (a SQLite file with JSON1), or None."""
+        if not self.quick_windows or self.ctx.versions is None:  # not a SQLite file
             return None
         raw = session.connection().connection.driver_connection
         if not isinstance(raw, sqlite3.Connection):
             return None
         if self._json1 is None:
-            try:
-                raw.execute("SELECT value FROM json_each('[]')").fetchall()
-                self._json1 = True
-            except sqlite3.Error:
-                self._json1 = False
+            self._json1 = lite.has_json1(raw)
         return QuickReads(raw, self.ctx.settings, self.ctx.clock) if self._json1 else None
 
     def locate(

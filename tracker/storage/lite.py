@@ -123,6 +123,15 @@ def foreign_tables(path: Path) -> list[str]:
     return [] if "alembic_version" in names else names
 
 
+def has_json1(connection: sqlite3.Connection) -> bool:
+    """Whether this SQLite has JSON1, which these reads pass lists of ids through."""
+    try:
+        connection.execute("SELECT value FROM json_each('[]')").fetchall()
+    except sqlite3.Error:
+        return False
+    return True
+
+
 def open_at_head(path: Path) -> sqlite3.Connection | None:
     """`path` opened read-only, inside a read transaction, when its schema is at the head of
     the migrations; None when it is not (or does not exist, or cannot be read here). The
@@ -146,11 +155,10 @@ def open_at_head(path: Path) -> sqlite3.Connection | None:
         connection.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
         connection.execute("BEGIN")
         stored = connection.execute("SELECT version_num FROM alembic_version").fetchall()
-        connection.execute("SELECT value FROM json_each('[]')")  # JSON1, which lists of ids use
     except sqlite3.Error:
         connection.close()
         return None
-    if stored != [(head,)]:
+    if stored != [(head,)] or not has_json1(connection):
         connection.close()
         return None
     return connection
