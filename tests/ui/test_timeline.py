@@ -9,10 +9,13 @@ from pathlib import Path
 import pytest
 
 from tests.ui.conftest import settle, type_text
+from tracker.clock import FixedClock
 from tracker.domain import EventFilter, EventKind
 from tracker.errors import NotFound
 from tracker.services import Services
-from tracker.ui.app import TrackerApp
+from tracker.services.deferred import DeferredServices, open_for_app
+from tracker.settings import Settings
+from tracker.ui.app import TrackerApp, create_app
 from tracker.ui.screens.confirm import ConfirmScreen
 from tracker.ui.screens.event_form import EventFormScreen
 from tracker.ui.screens.export import ExportScreen
@@ -267,3 +270,29 @@ async def test_an_invalid_date_keeps_the_form_open_and_saves_nothing(
         await settle(pilot)
         assert isinstance(app.screen, TimelineScreen)
         assert services.events.count() == 17
+
+
+async def test_the_app_works_the_same_on_services_opened_after_the_first_paint(
+    settings: Settings, clock: FixedClock
+) -> None:
+    """What `tracker` runs: the first timeline from quick reads, the services opened later."""
+    services = open_for_app(settings, clock)
+    assert isinstance(services, DeferredServices)  # a SQLite file at the schema head
+    app = create_app(settings, services, clock)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            current = timeline(app).current
+            assert current is not None and current.title == SUMMIT
+            assert "Joe Biden — host, confirmed" in app.screen.query_one(EventDetail).text
+            assert app.names  # loaded once the timeline was on screen, through the services
+            await pilot.press("slash")
+            await type_text(pilot, "with:Castro")
+            await settle(pilot, 0.2)
+            assert timeline(app).total == 3
+            assert all(
+                "Xiomara Castro" in [p.name for p in e.participants]
+                for e in timeline(app).visible_rows()
+            )
+    finally:
+        services.close()

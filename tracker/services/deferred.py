@@ -109,10 +109,6 @@ class DeferredServices:
                     self._quick = None
             return self._opened
 
-    @property
-    def is_open(self) -> bool:
-        return self._opened is not None
-
     def quick_window(
         self, flt: EventFilter, anchor: TimelineKey | dt.date | None, before: int, after: int
     ) -> Window | None:
