@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.generate import REFERENCE_DAY, generate
+from tests.databases import older_database
 from tracker.clock import FixedClock
 from tracker.domain import (
     Attendance,
@@ -265,17 +266,7 @@ def test_an_empty_listing_or_a_bad_date_reads_as_before(varied: Path, tmp_path: 
 
 
 def test_a_database_behind_the_head_is_upgraded_with_a_backup_as_before(tmp_path: Path) -> None:
-    path = tmp_path / "old.sqlite3"
-    engine = make_engine(f"sqlite:///{path}")
-    migrations.upgrade(engine, "0001")
-    with engine.begin() as conn:
-        conn.exec_driver_sql(
-            "INSERT INTO events (title, kind, start_date, end_date, precision, sort_time, "
-            "location, status, summary, notes, source, created_at, updated_at) VALUES "
-            "('Call with Castro', 'call', '2022-05-21', '2022-05-31', 'part', -1, '', 'held', "
-            "'', '', '', '2022-06-01 00:00:00', '2022-06-01 00:00:00')"
-        )
-    engine.dispose()
+    path = older_database(tmp_path / "old.sqlite3")
     assert QuickReads.open(_settings(path, tmp_path)) is None
     result = _tracker("--db", str(path), "event", "list", data=tmp_path, code=LOADED)
     assert result.returncode == 0, result.stderr

@@ -10,6 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from tests.conftest import ARTICLE_DAY
+from tests.databases import older_database
 from tracker.clock import FixedClock
 from tracker.domain import EventFilter
 from tracker.errors import UserError
@@ -64,17 +65,7 @@ def test_single_head() -> None:
 
 
 def test_opening_an_older_database_upgrades_it_with_a_backup(tmp_path: Path) -> None:
-    path = tmp_path / "old.sqlite3"
-    engine = make_engine(f"sqlite:///{path}")
-    migrations.upgrade(engine, "0001")
-    with engine.begin() as conn:
-        conn.exec_driver_sql(
-            "INSERT INTO events (title, kind, start_date, end_date, precision, sort_time, "
-            "location, status, summary, notes, source, created_at, updated_at) VALUES "
-            "('Call with Castro', 'call', '2022-05-21', '2022-05-31', 'part', -1, '', 'held', "
-            "'', '', '', '2022-06-01 00:00:00', '2022-06-01 00:00:00')"
-        )
-    engine.dispose()
+    path = older_database(tmp_path / "old.sqlite3")
     settings = Settings(db_url=f"sqlite:///{path}", data_dir=tmp_path)
     services = open_services(settings, FixedClock.on(ARTICLE_DAY))
     try:
