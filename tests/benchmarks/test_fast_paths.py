@@ -35,6 +35,7 @@ from tracker.domain import (
 from tracker.errors import Cancelled
 from tracker.exporting import csv as timeline_csv
 from tracker.services import Services, csv_rows, open_services
+from tracker.services.events import EventService
 from tracker.services.names import NameIndex
 from tracker.services.queries import name_pattern
 from tracker.services.timeline import MATCHES_CAP, TimelineKey
@@ -316,3 +317,85 @@ def test_the_name_index_finds_what_like_finds(services: Services) -> None:
             assert found is not None and sorted(found) == sorted(like), text
             if len(like) > 1:
                 assert index.containing(" ".join(text.lower().split()), len(like) - 1) is None
+
+
+def _typed(text: str) -> list[str]:
+    """What the filter box holds as `text` is typed, a letter at a time."""
+    return [text[:n] for n in range(1, len(text) + 1)]
+
+
+@pytest.mark.parametrize("way", ["as planned", "walked", "gathered", "before the order is built"])
+def test_search_windows_match_the_whole_list_as_a_search_is_typed(
+    services: Services, way: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    everyone = services.events.list(EventFilter())
+    words = sorted({w for e in everyone for w in e.title.split() if len(w) > 5 and w.isalpha()})
+    person = everyone[11].participants[0].name
+    texts = [
+        *_typed(words[0].lower()),  # past the prefix indexes: spelled out as whole terms
+        *_typed(words[-1].upper()),
+        *_typed(person.split()[-1]),  # a participant's name, the text side too
+        *_typed(f"{words[1]} {words[2][:3]}"),  # two words, both must appear
+        words[3] + "zzz",  # a long word no event has
+        "no-such-word-anywhere",
+        'qu"ote',
+        "é",
+        "  ",
+    ]
+    if way == "walked":  # every search walks the timeline, however few it keeps
+        monkeypatch.setattr("tracker.services.searching.GATHER_BELOW", 0)
+    if way == "gathered":  # every walk gives up at once: the matches are gathered
+        monkeypatch.setattr("tracker.services.searching.WALK_BUDGET", 1)
+    if way == "before the order is built":
+        monkeypatch.setattr("tracker.services.searching.WALK_BUDGET", 1)
+    else:
+        services.events.prepare()
+    keys = services.events.window(EventFilter(), None, after=len(everyone)).keys
+    anchors = [None, dt.date(2019, 2, 3), REFERENCE_DAY, dt.date.max, keys[40], keys[-1]]
+    for text in texts:
+        flt = EventFilter(search=text)
+        whole = services.events.list(flt)  # the plain answer: the whole filtered list
+        ids = [e.id for e in whole]
+        kept = [k for k in keys if k.id in ids]  # the window's edges fall on its own rows too
+        edges = [kept[i] for i in (5, 6, 7, -9, -8, -7) if -len(kept) <= i < len(kept)]
+        for n, anchor in enumerate([*anchors, *edges]):
+            # The first window of a search typed on is read as typing reads it; the others
+            # as the first of a search, each by a service of its own (nothing gathered yet).
+            events = services.events if n == 0 else EventService(services.ctx)
+            if n and way != "before the order is built":
+                events.prepare()
+            window = events.window(flt, anchor, before=6, after=8)
+            if anchor is None:
+                at = 0
+            elif isinstance(anchor, dt.date):
+                at = sum(1 for e in whole if e.when.start < anchor)
+            else:
+                at = sum(1 for k in keys if k < anchor and k.id in ids)
+            first = max(at - 6, 0) if anchor is not None else 0
+            assert [e.id for e in window.rows] == ids[first : at + 8], (text, anchor)
+            assert list(window.rows) == whole[first : at + 8]
+            assert (window.more_before, window.more_after) == (first > 0, at + 8 < len(ids))
+        # What a search gathered answers the count at once, and right.
+        assert services.events.locate(flt, keys[40]).total == len(ids), text
+
+
+def test_matches_are_marked_in_timeline_order() -> None:
+    from array import array
+    from random import Random
+
+    from tracker.services.timeline import Days, Matches, TimelineOrder
+
+    rng = Random(5)
+    ids = array("i", rng.sample(range(1, 5000), 3000))  # event ids in timeline order
+    days = Days(list(range(700_000, 703_000)), list(range(3000)), 3000)  # one event a day
+    order = TimelineOrder(ids, days)
+    for size in (0, 1, 7, 300, 2999, 3000):
+        positions = sorted(rng.sample(range(3000), size))
+        matches = Matches.of(order, positions + positions[: size // 2])  # repeats are one
+        assert len(matches) == size
+        assert matches.ids(0, size + 5) == [ids[p] for p in positions]
+        for start in {0, 1, size // 3, size // 2, size - 1, size}:
+            assert matches.ids(start, start + 40) == [ids[p] for p in positions[start : start + 40]]
+        for day in (699_000, 700_000, 701_234, 702_999, 705_000):
+            expected = sum(1 for p in positions if p < min(max(day - 700_000, 0), 3000))
+            assert matches.index(dt.date.fromordinal(day)) == expected

@@ -6,7 +6,7 @@ import builtins
 import datetime as dt
 import re
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -38,8 +38,10 @@ from tracker.services.queries import (
     stakeholder_ids,
 )
 from tracker.services.quick import QuickReads
+from tracker.services.searching import SearchWindows
 from tracker.services.tags import clean_tags
 from tracker.services.timeline import (
+    Anchor,
     Days,
     Matches,
     ReadCache,
@@ -106,7 +108,9 @@ class EventService:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self._cache = ReadCache()
-        self._gathered = ReadCache(size=5)  # the timeline's order and recent filters' matches
+        self._gathered = ReadCache(size=8)  # recent filters' matches
+        self._orders = ReadCache(size=1)  # the timeline's order, for the latest data version
+        self._searches = SearchWindows()
         # Unfiltered windows of a SQLite file by day are read as quick reads do (plain
         # sqlite3 on this transaction's connection): a third of the time, the same views.
         self.quick_windows = True
@@ -168,7 +172,55 @@ class EventService:
                 found = window_of(self.ctx, session, matches, anchor, before, after)
                 if found is not None:
                     return found
+            if flt == EventFilter(search=flt.search):  # typed into the filter box
+                searched = self._search_window(session, flt, anchor, before, after)
+                if searched is not None:
+                    return searched
             return read_window(self.ctx, session, flt, anchor, before=before, after=after)
+
+    def _search_window(
+        self, session: Session, flt: EventFilter, anchor: Anchor, before: int, after: int
+    ) -> Window | None:
+        """A search's window read as `tracker.services.searching` does (a SQLite file with
+        JSON1), or None: `read_window` reads it then."""
+        quick = self._quick(session)
+        version = data_version(self.ctx, session)
+        if quick is None or version is None or not (flt.search and flt.search.strip()):
+            return None
+        raw = session.connection().connection.driver_connection
+        assert isinstance(raw, sqlite3.Connection)
+
+        def order() -> TimelineOrder | None:
+            found, timeline = self._orders.peek(("order", version))
+            return timeline if found else None
+
+        def remember(matches: Matches) -> None:
+            self._gathered.get(("matches", version, flt), lambda: matches)
+
+        found = self._searches.window(
+            raw,
+            flt.search,
+            anchor,
+            before=before,
+            after=after,
+            version=version,
+            names=session.info[NAME_INDEX](),
+            order=order,
+            remember=remember,
+        )
+        if found is None:
+            return None
+        return quick.as_window(
+            found.rows, more_before=found.more_before, more_after=found.more_after
+        )
+
+    def prepare(self) -> None:
+        """Build now what the first searches and counts will need (the timeline's order in
+        memory, about a second at a million events), so that they need not wait for it."""
+        with self._reading() as session:
+            version = data_version(self.ctx, session)
+            if version is not None:
+                self._order(session, version)
 
     def _quick(self, session: Session) -> QuickReads | None:
         """Quick reads over this session's connection (a SQLite file with JSON1), or None."""
@@ -295,10 +347,14 @@ class EventService:
                 session,
                 flt,
                 stakeholder_ids(session, flt),
-                lambda: self._gathered.get(
-                    ("order", version), lambda: TimelineOrder.build(session, self._days(session))
-                ),
+                lambda: self._order(session, version),
             ),
+        )
+
+    def _order(self, session: Session, version: Hashable) -> TimelineOrder:
+        """The timeline's order in memory, built once per data version."""
+        return self._orders.get(
+            ("order", version), lambda: TimelineOrder.build(session, self._days(session))
         )
 
     def _days(self, session: Session) -> Days:

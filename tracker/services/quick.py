@@ -161,12 +161,19 @@ class QuickReads:
                 self._connection, anchor, before=before, after=after
             )
             rows = earlier[:before][::-1] + later[:after]
+            return self.as_window(
+                rows, more_before=len(earlier) > before, more_after=len(later) > after
+            )
+
+    def as_window(self, rows: Sequence[lite.Row], *, more_before: bool, more_after: bool) -> Window:
+        """`EVENT_COLUMNS` rows, consecutive in a timeline, as its `Window`."""
+        with collector_paused():
             views = self._views(rows)
         return Window(
             rows=tuple(views),
             keys=tuple(TimelineKey(_day(row[3]), row[6], row[0]) for row in rows),
-            more_before=len(earlier) > before,
-            more_after=len(later) > after,
+            more_before=more_before,
+            more_after=more_after,
         )
 
     # -- rows to views -------------------------------------------------------------------

@@ -24,9 +24,10 @@ import math
 import sqlite3
 import threading
 from array import array
-from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable
+from collections import OrderedDict, deque
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -219,32 +220,64 @@ class TimelineOrder:
                 return position
         return None
 
-    def positions(self, ids: Iterable[int]) -> array[int]:
-        """The positions of `ids` (those in the timeline), in timeline order."""
+    def positions(self, ids: Iterable[int]) -> Iterator[int]:
+        """The positions of those of `ids` that are in the timeline."""
         rank, order, size, top = self.rank, self.ids, len(self.ids), len(self.rank)
-        found = []
         for event_id in ids:
             if 0 <= event_id < top:
                 position = rank[event_id]
                 if position < size and order[position] == event_id:
-                    found.append(position)
-        found.sort()
-        return array("i", found)
+                    yield position
 
 
-@dataclass(frozen=True)
 class Matches:
-    """The events a selective filter keeps, as positions in the whole timeline's order:
-    the count is their number, a day's position a bisection, a page a slice read by id."""
+    """The events a selective filter keeps, marked in the whole timeline's order: one byte
+    per event (1 MB at a million), set where it matches. Marking costs no sort; the count,
+    a day's index and a page are scans of those bytes in C (`count`, `find`)."""
 
-    positions: array[int]
-    order: TimelineOrder
+    def __init__(self, marks: bytearray, order: TimelineOrder) -> None:
+        self.marks = marks
+        self.order = order
+        self._total = marks.count(1)
+
+    @classmethod
+    def of(cls, order: TimelineOrder, positions: Iterable[int]) -> Matches:
+        """The matches at `positions` of `order` (in any order, repeats allowed)."""
+        marks = bytearray(len(order))
+        deque(map(marks.__setitem__, positions, repeat(1)), maxlen=0)
+        return cls(marks, order)
 
     def __len__(self) -> int:
-        return len(self.positions)
+        return self._total
 
     def ids(self, start: int, stop: int) -> list[int]:
-        return [self.order.ids[p] for p in self.positions[max(start, 0) : max(stop, 0)]]
+        """The event ids of matches `start` to `stop` (indexes in the filtered timeline)."""
+        start, stop = max(start, 0), min(stop, self._total)
+        if start >= stop:
+            return []
+        marks, ids = self.marks, self.order.ids
+        position = self._select(start)
+        found = [ids[position]]
+        for _ in range(stop - start - 1):
+            position = marks.find(1, position + 1)
+            found.append(ids[position])
+        return found
+
+    def _select(self, index: int) -> int:
+        """The timeline position of match `index`: halving by counts, then stepping."""
+        marks = self.marks
+        low, high, before = 0, len(marks), 0  # matches before `low`: `before`
+        while high - low > 256:
+            middle = (low + high) // 2
+            count = marks.count(1, low, middle)
+            if before + count > index:
+                high = middle
+            else:
+                low, before = middle, before + count
+        position = low - 1
+        for _ in range(index - before + 1):
+            position = marks.find(1, position + 1)
+        return position
 
     def index(
         self, anchor: Anchor, stored: Callable[[int], tuple[dt.date, int] | None] = lambda i: None
@@ -255,11 +288,11 @@ class Matches:
         if anchor is None:
             return 0
         if isinstance(anchor, dt.date):
-            return bisect.bisect_left(self.positions, self.order.first_on_or_after(anchor))
+            return self.marks.count(1, 0, self.order.first_on_or_after(anchor))
         position = self.order.position_of(anchor.id)
         if position is None or stored(anchor.id) != (anchor.start, anchor.sort_time):
             return None
-        return bisect.bisect_left(self.positions, position)
+        return self.marks.count(1, 0, position)
 
 
 def gather_matches(
@@ -271,7 +304,10 @@ def gather_matches(
         return None
     if not (flt.kinds or flt.statuses or flt.date_from or flt.date_to):
         ids = _set_ids(session, flt, people, MATCHES_CAP)  # from indexes alone: no event rows
-        return None if ids is None else Matches(order().positions(ids), order())
+        if ids is None:
+            return None
+        timeline = order()
+        return Matches.of(timeline, timeline.positions(ids))
     sizes = _set_sizes(session, flt, people, MATCHES_CAP)
     if not sizes or min(sizes)[0] > MATCHES_CAP:
         return None
@@ -286,7 +322,8 @@ def gather_matches(
             plan = Plan(driver=Driver.SET, driving=smallest, sets=Access.PROBE, search=search)
         query = select(Event.id).where(*event_conditions(session, flt, plan, people=people))
         ids = set(session.execute(query).scalars())
-    return Matches(order().positions(ids), order())
+    timeline = order()
+    return Matches.of(timeline, timeline.positions(ids))
 
 
 def _set_ids(session: Session, flt: EventFilter, people: list[int], cap: int) -> set[int] | None:
@@ -302,6 +339,8 @@ def _set_ids(session: Session, flt: EventFilter, people: list[int], cap: int) ->
         queries.append(
             [names_matches(session, flt.search)] + ([text_matches(match)] if match else [])
         )
+    if not queries:  # nothing set-like (a blank search): every event, not none
+        return None
     sets: list[set[int]] = []
     for parts in queries:
         found: set[int] = set()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -88,7 +89,7 @@ def interruptible(
     raw.set_progress_handler(lambda: 1 if stop() else 0, every)
     try:
         yield
-    except OperationalError:
+    except (OperationalError, sqlite3.OperationalError):  # through SQLAlchemy or straight
         if stop():
             raise Cancelled from None
         raise

@@ -263,6 +263,194 @@ def timeline_window(
     return earlier, later
 
 
+# -- searching ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Search:
+    """A text search as `tracker.services.queries.search_condition` asks it: the event's
+    text matches `match` (an FTS5 expression; None: no text can), or a participant is one of
+    the stakeholders whose names contain the text, given as their ids or, when there are
+    too many to list, as the LIKE pattern their name keys match."""
+
+    match: str | None
+    names: tuple[int, ...] | str
+
+
+Key = tuple[str, int, int]
+"""A row's place in timeline order as stored: (start_date, sort_time, id)."""
+
+
+def _search_test(search: Search) -> tuple[str, list[Any]]:
+    """The search as one test of an `events` row (EXISTS lookups: nothing gathered)."""
+    terms: list[str] = []
+    params: list[Any] = []
+    if search.match is not None:
+        terms.append(
+            "EXISTS (SELECT 1 FROM events_fts WHERE events_fts.rowid = events.id "
+            "AND events_fts MATCH ?)"
+        )
+        params.append(search.match)
+    if isinstance(search.names, str):
+        terms.append(
+            "EXISTS (SELECT 1 FROM participations p JOIN stakeholders s "
+            "ON s.id = p.stakeholder_id WHERE p.event_id = events.id "
+            "AND s.name_key LIKE ? ESCAPE '\\')"
+        )
+        params.append(search.names)
+    elif search.names:
+        terms.append(
+            # `+`: SQLite would otherwise look up each listed stakeholder for each row
+            "EXISTS (SELECT 1 FROM participations p WHERE p.event_id = events.id "
+            "AND +p.stakeholder_id IN (SELECT value FROM json_each(?)))"
+        )
+        params.append(_id_list(search.names))
+    return ("(" + " OR ".join(terms) + ")" if terms else "0"), params
+
+
+def _from(anchor: dt.date | Key | None, descending: bool) -> tuple[list[str], list[Any]]:
+    """The rows from `anchor` on (descending: before it), as conditions."""
+    if anchor is None:
+        return [], []
+    if isinstance(anchor, dt.date):
+        return [f"start_date {'<' if descending else '>='} ?"], [anchor.isoformat()]
+    return [f"(start_date, sort_time, id) {'<' if descending else '>='} (?, ?, ?)"], list(anchor)
+
+
+def search_walk(
+    connection: sqlite3.Connection,
+    search: Search,
+    anchor: dt.date | Key | None,
+    *,
+    descending: bool,
+    limit: int,
+    budget: int,
+) -> tuple[list[Row], bool]:
+    """Up to `limit` `EVENT_COLUMNS` rows that `search` keeps among the `budget` rows of
+    the whole timeline from `anchor` on (descending: the `budget` before it, nearest first),
+    each tested as the walk reaches it; and whether those rows reach the timeline's end
+    (else rows beyond them may match too)."""
+    where, params = _from(anchor, descending)
+    order = TIMELINE_ORDER_DESC if descending else TIMELINE_ORDER
+    bound = connection.execute(
+        "SELECT start_date, sort_time, id FROM events"
+        + (" WHERE " + " AND ".join(where) if where else "")
+        + f" ORDER BY {order} LIMIT 1 OFFSET ?",
+        [*params, budget],
+    ).fetchone()
+    if bound is not None:  # the first row past the budget: the walk stops short of it
+        where = [*where, f"(start_date, sort_time, id) {'>' if descending else '<'} (?, ?, ?)"]
+        params = [*params, *bound]
+    test, tested = _search_test(search)
+    rows = connection.execute(
+        f"SELECT {EVENT_COLUMNS} FROM events WHERE "
+        + " AND ".join([*where, test])
+        + f" ORDER BY {order} LIMIT ?",
+        [*params, *tested, limit],
+    ).fetchall()
+    return rows, bound is None
+
+
+def text_count(connection: sqlite3.Connection, match: str, cap: int) -> int:
+    """How many events' text matches the FTS5 expression `match`, counting up to `cap`."""
+    return int(
+        connection.execute(
+            "SELECT count(*) FROM (SELECT rowid FROM events_fts WHERE events_fts MATCH ? LIMIT ?)",
+            (match, cap),
+        ).fetchone()[0]
+    )
+
+
+def involving_count(
+    connection: sqlite3.Connection, stakeholder_ids: Sequence[int], cap: int
+) -> int:
+    """How many participations `stakeholder_ids` have, counting up to `cap`."""
+    if not stakeholder_ids:
+        return 0
+    return int(
+        connection.execute(
+            "SELECT count(*) FROM (SELECT event_id FROM participations "
+            "WHERE stakeholder_id IN (SELECT value FROM json_each(?)) LIMIT ?)",
+            (_id_list(stakeholder_ids), cap),
+        ).fetchone()[0]
+    )
+
+
+def search_ids(connection: sqlite3.Connection, search: Search) -> list[int]:
+    """The ids of every event `search` keeps (an event may be listed twice)."""
+    queries: list[tuple[str, tuple[Any, ...]]] = []
+    if search.match is not None:
+        queries.append(
+            ("SELECT rowid AS id FROM events_fts WHERE events_fts MATCH ?", (search.match,))
+        )
+    if isinstance(search.names, str):
+        queries.append(
+            (
+                "SELECT p.event_id AS id FROM participations p JOIN stakeholders s "
+                "ON s.id = p.stakeholder_id WHERE s.name_key LIKE ? ESCAPE '\\'",
+                (search.names,),
+            )
+        )
+    elif search.names:
+        queries.append(
+            (
+                "SELECT event_id AS id FROM participations "
+                "WHERE stakeholder_id IN (SELECT value FROM json_each(?))",
+                (_id_list(search.names),),
+            )
+        )
+    found: list[int] = []
+    for sql, params in queries:
+        # One row, one step: a row at a time, Python would take the GIL back at each.
+        (listed,) = connection.execute(f"SELECT group_concat(id) FROM ({sql})", params).fetchone()
+        if listed:
+            found += map(int, listed.split(","))
+    return found
+
+
+def rows_by_ids(connection: sqlite3.Connection, ids: Sequence[int]) -> list[Row]:
+    """The `EVENT_COLUMNS` rows of `ids`, in that order (ids not stored are left out)."""
+    if not ids:
+        return []
+    found = {
+        row[0]: row
+        for row in connection.execute(
+            f"SELECT {EVENT_COLUMNS} FROM events WHERE id IN (SELECT value FROM json_each(?))",
+            (_id_list(ids),),
+        )
+    }
+    return [found[i] for i in ids if i in found]
+
+
+def stored_key(connection: sqlite3.Connection, event_id: int) -> Key | None:
+    row = connection.execute(
+        "SELECT start_date, sort_time, id FROM events WHERE id = ?", (event_id,)
+    ).fetchone()
+    return None if row is None else (row[0], row[1], row[2])
+
+
+TERMS_TABLE = "temp.tracker_fts_terms"
+
+
+def fts_terms(connection: sqlite3.Connection, prefix: str, limit: int) -> list[str] | None:
+    """The terms of the search index that begin with `prefix` (as FTS5 stores them: lower
+    case), or None when there are more than `limit`. Reads an `fts5vocab` table this
+    connection keeps in its temporary schema (nothing is written to the file)."""
+    if not prefix:
+        return None
+    connection.execute(
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {TERMS_TABLE} USING fts5vocab(main, events_fts, row)"
+    )
+    following = prefix[:-1] + chr(ord(prefix[-1]) + 1) if ord(prefix[-1]) < 0x10FFFF else None
+    sql = f"SELECT term FROM {TERMS_TABLE} WHERE term >= ?"
+    params: list[Any] = [prefix]
+    if following is not None:
+        sql += " AND term < ?"
+        params.append(following)
+    terms = [row[0] for row in connection.execute(sql + " LIMIT ?", [*params, limit + 1])]
+    return None if len(terms) > limit else terms
+
+
 # -- what a listed event carries -----------------------------------------------------------
 
 
@@ -354,14 +542,23 @@ __all__ = [
     "MAX_SPAN_CLASS",
     "PARTICIPANT_ORDER",
     "Details",
+    "Key",
     "Listing",
+    "Search",
     "details",
+    "fts_terms",
+    "involving_count",
     "list_events",
     "open_at_head",
     "open_follow_ups",
     "participant_names",
+    "rows_by_ids",
     "script_location",
     "scripted_head",
+    "search_ids",
+    "search_walk",
     "sqlite_file",
+    "stored_key",
+    "text_count",
     "timeline_window",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from typing import TYPE_CHECKING
 
@@ -71,12 +72,16 @@ class TrackerApp(App[None]):
 
     @work(thread=True, exclusive=True, group="names", name="load-names", exit_on_error=False)
     def load_names(self) -> None:
+        """The stakeholders' names for completion; then, for the data as it is now, what
+        searches will need (the timeline's order in memory), so the first does not wait."""
         try:
             names = tuple(name for name, _ in self.services.stakeholders.names())
         except Exception as exc:
             self.post_message(ActionFailed(f"could not read stakeholder names: {exc}"))
             return
         self.post_message(NamesLoaded(names))
+        with contextlib.suppress(Exception):  # a head start only: counting builds it too
+            self.services.events.prepare()
 
     def on_names_loaded(self, message: NamesLoaded) -> None:
         self.names = message.names
