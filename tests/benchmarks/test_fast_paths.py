@@ -307,6 +307,8 @@ def test_the_name_index_finds_what_like_finds(services: Services) -> None:
         index = NameIndex.build(session)
         names = [s.name for s in services.stakeholders.list()]
         texts = ["a", "an", " de ", "%", "_", "é", "zzz", names[3][2:7], names[-1], "Ministry Of"]
+        # As a name is typed, each text is found among what the one before it found.
+        texts += [*_typed(names[5]), *_typed(f"{names[8]} and more"), *_typed("Ministry of")]
         for text in texts:
             like = session.scalars(
                 select(Stakeholder.id).where(

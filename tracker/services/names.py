@@ -34,7 +34,7 @@ class NameIndex:
             self._starts.append(at)
             at += len(key) + 1
         self._text = "\n".join(key for _, key in rows)
-        self._found: dict[tuple[str, int], list[int] | None] = {}  # typing repeats texts
+        self._found: dict[tuple[str, int], list[int] | None] = {}  # lines, by text
 
     @classmethod
     def build(cls, session: Session) -> NameIndex:
@@ -47,16 +47,31 @@ class NameIndex:
         if (text, limit) not in self._found:
             if len(self._found) > 64:
                 self._found.clear()
-            self._found[text, limit] = self._containing(text, limit)
-        return self._found[text, limit]
+            lines = self._narrowed(text, limit)
+            self._found[text, limit] = self._lines(text, limit) if lines is None else lines
+        lines = self._found[text, limit]
+        return None if lines is None else [self._ids[line] for line in lines]
 
-    def _containing(self, text: str, limit: int) -> list[int] | None:
+    def _narrowed(self, text: str, limit: int) -> list[int] | None:
+        """As typing goes on, what a text this one begins with found, narrowed (a name that
+        holds this text holds that one too): a few names read instead of all of them."""
+        for (shorter, within), lines in list(self._found.items()):
+            if lines is not None and within == limit and shorter and text.startswith(shorter):
+                return [line for line in lines if text in self._key(line)]
+        return None
+
+    def _key(self, line: int) -> str:
+        starts = self._starts
+        end = starts[line + 1] - 1 if line + 1 < len(starts) else len(self._text)
+        return self._text[starts[line] : end]
+
+    def _lines(self, text: str, limit: int) -> list[int] | None:
         found: list[int] = []
         starts, find = self._starts, self._text.find
         at = find(text) if text and "\n" not in text else -1
         while at != -1:
             line = bisect.bisect_right(starts, at) - 1
-            found.append(self._ids[line])
+            found.append(line)
             if len(found) > limit:
                 return None
             after = starts[line + 1] if line + 1 < len(starts) else len(self._text)
