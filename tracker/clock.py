@@ -19,6 +19,8 @@ class Clock(Protocol):
 
 @dataclass(frozen=True)
 class SystemClock:
+    """The computer's clock; `tz` is the zone whose calendar says what today is."""
+
     tz: dt.tzinfo = dt.UTC
 
     def now(self) -> dt.datetime:
@@ -30,6 +32,8 @@ class SystemClock:
 
 @dataclass(frozen=True)
 class FixedClock:
+    """A clock stopped at one instant (tests, demos, `TRACKER_TODAY`)."""
+
     instant: dt.datetime
 
     def now(self) -> dt.datetime:

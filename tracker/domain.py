@@ -93,6 +93,8 @@ class When:
 
 @dataclass(frozen=True, slots=True)
 class ParticipantView:
+    """A stakeholder taking part in an event, with their role and attendance."""
+
     stakeholder_id: int
     name: str
     kind: StakeholderKind
@@ -105,6 +107,8 @@ class ParticipantView:
 
 @dataclass(frozen=True, slots=True)
 class FollowUpView:
+    """A follow-up as shown: its event and owner by name, its due date, whether overdue."""
+
     id: int
     text: str
     status: FollowUpStatus
@@ -120,6 +124,8 @@ class FollowUpView:
 
 @dataclass(frozen=True, slots=True)
 class EventView:
+    """An event as shown: its interval, texts, tags, participants and follow-ups."""
+
     id: int
     title: str
     kind: EventKind
@@ -161,6 +167,8 @@ class EventLine:
 
 @dataclass(frozen=True, slots=True)
 class StakeholderView:
+    """A stakeholder as shown, with their last and next contact and open follow-ups."""
+
     id: int
     name: str
     kind: StakeholderKind
@@ -242,6 +250,8 @@ class EventChanges:
 
 @dataclass(frozen=True, slots=True)
 class StakeholderDraft:
+    """A new stakeholder as typed (the affiliation by name)."""
+
     name: str
     kind: StakeholderKind
     title: str = ""
@@ -254,6 +264,8 @@ class StakeholderDraft:
 
 @dataclass(frozen=True, slots=True)
 class StakeholderChanges:
+    """Edits to a stakeholder: None leaves a field as it is."""
+
     name: str | None = None
     kind: StakeholderKind | None = None
     title: str | None = None
@@ -268,6 +280,8 @@ class StakeholderChanges:
 
 @dataclass(frozen=True, slots=True)
 class FollowUpDraft:
+    """A new follow-up as typed (its owner by name, its due date as words)."""
+
     text: str
     event_id: int | None = None
     owner: str | None = None
@@ -278,6 +292,8 @@ class FollowUpDraft:
 
 @dataclass(frozen=True, slots=True)
 class FollowUpChanges:
+    """Edits to a follow-up: None leaves a field as it is."""
+
     text: str | None = None
     event_id: int | None = None
     detach_event: bool = False

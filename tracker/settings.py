@@ -18,6 +18,8 @@ DateOrder = Literal["mdy", "dmy"]
 
 @dataclass(frozen=True)
 class Settings:
+    """Where the data lives and how dates are read, from the environment and options."""
+
     db_url: str
     data_dir: Path
     date_order: DateOrder = "mdy"

@@ -17,6 +17,8 @@ from tracker.settings import Settings
 
 @dataclass(frozen=True)
 class DateReader:
+    """Dates as the user writes them, read by this clock and these settings."""
+
     clock: Clock
     settings: Settings
 
