@@ -14,6 +14,9 @@ SQLite; PostgreSQL has statistics and plans for itself):
 
 Counts (`count`, `locate`) are exact and cached until the data changes: this
 process's writes are counted, other processes' commits show in SQLite's `data_version`.
+
+A search typed into the filter box alone is read by `tracker.services.searching` first (on
+SQLite, without SQLAlchemy's statements); what it cannot answer comes here.
 """
 
 from __future__ import annotations
