@@ -6,6 +6,7 @@ import builtins
 import datetime as dt
 import re
 import sqlite3
+import threading
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -110,6 +111,7 @@ class EventService:
         self._cache = ReadCache()
         self._gathered = ReadCache(size=8)  # recent filters' matches
         self._orders = ReadCache(size=1)  # the timeline's order, for the latest data version
+        self._order_lock = threading.Lock()
         self._searches = SearchWindows()
         # Unfiltered windows of a SQLite file by day are read as quick reads do (plain
         # sqlite3 on this transaction's connection): a third of the time, the same views.
@@ -352,10 +354,12 @@ class EventService:
         )
 
     def _order(self, session: Session, version: Hashable) -> TimelineOrder:
-        """The timeline's order in memory, built once per data version."""
-        return self._orders.get(
-            ("order", version), lambda: TimelineOrder.build(session, self._days(session))
-        )
+        """The timeline's order in memory, built once per data version (a second thread
+        asking while it is built waits for it rather than building it again)."""
+        with self._order_lock:
+            return self._orders.get(
+                ("order", version), lambda: TimelineOrder.build(session, self._days(session))
+            )
 
     def _days(self, session: Session) -> Days:
         version = data_version(self.ctx, session)
