@@ -211,6 +211,7 @@ class BulkImport:
         report: ImportReport,
         problems: list[RowProblem],
         due_of: Any,
+        sink: Callable[[Load], None] | None = None,
     ) -> None:
         self.session = session
         self.report = report
@@ -218,11 +219,12 @@ class BulkImport:
         self.due_of = due_of  # text -> (start, end, precision), as date_only(parse_when(text))
         now = dt.datetime.now(dt.UTC)
         self.store: _CoreStore | _SqliteStore = (
-            _SqliteStore(session.connection(), now)
-            if SQLITE_DRIVER and session.get_bind().dialect.name == "sqlite"
+            _SqliteStore(session.connection(), now, sink)
+            if sink is not None or (SQLITE_DRIVER and session.get_bind().dialect.name == "sqlite")
             else _CoreStore(session, now)
         )
         self.people = _Resolver(session, report.created_stakeholders, self.store.add_people)
+        self.present: set[_Sameness] = set()  # the rows decided so far, and stored ones
 
     def run(self, rows: Sequence[_Row]) -> None:
         accepted = self._decide_all(rows)
@@ -232,9 +234,11 @@ class BulkImport:
         self.store.write(accepted)
 
     def _decide_all(self, rows: Sequence[_Row]) -> list[_Accepted]:
+        """Decide `rows`, after the rows of earlier calls (an import a chunk at a time)."""
         from tracker.services.transfer import RowProblem
 
-        present = self._present(rows)
+        present = self.present
+        present.update(self._present(rows))
         lower = stored_lower(self.session)
         self.people.preload(
             {name for row in rows for name, _, _ in row.participants}
@@ -464,6 +468,11 @@ class _CoreStore:
             taken.add(event_id)
 
 
+Load = tuple[list[tuple[str, list[tuple[Any, ...]]]], list[int]]
+"""INSERT statements with their rows as the driver takes them, in the order to run them,
+and the ids of the new events among them."""
+
+
 class _SqliteStore:
     """SQLite, through the driver's executemany in this transaction's connection.
 
@@ -471,31 +480,54 @@ class _SqliteStore:
     anything is written (no RETURNING, children built at once). Values are bound by their
     column types' own bind processors, so the rows stored are the ones Core would store.
     A big import builds its indexes after the load rather than row by row (`_Indexing`).
+
+    With a `sink`, nothing is written here: each call's statements and rows go to the sink
+    (`import_worker`: this connection only reads, another one writes). Numbering then relies
+    on the rows of earlier calls being known here, not on reading them back, which is why
+    the largest ids and the ids taken are kept from call to call.
     """
 
-    def __init__(self, connection: Connection, now: dt.datetime) -> None:
+    def __init__(
+        self, connection: Connection, now: dt.datetime, sink: Callable[[Load], None] | None = None
+    ) -> None:
         self.connection = connection
         self.now = now
+        self.sink = sink
+        self._largest_person: int | None = None
+        self._largest_event: int | None = None
+        self._taken: set[int] = set()
 
     def add_people(self, people: list[_Person]) -> None:
-        largest = self.connection.execute(select(func.max(_S.c.id))).scalar() or 0
+        if self._largest_person is None:
+            self._largest_person = self.connection.execute(select(func.max(_S.c.id))).scalar() or 0
         for offset, person in enumerate(people, start=1):
-            person.id = largest + offset
-        self._insert(_people_rows(people, self.now))
+            person.id = self._largest_person + offset
+        self._largest_person += len(people)
+        bound = self._bound(_people_rows(people, self.now))
+        if self.sink is not None:
+            self.sink(([bound], []))
+        else:
+            self._execute(bound)
 
     def write(self, accepted: list[_Accepted]) -> None:
         self._number_events(accepted)
         events = _event_rows(sorted(accepted, key=lambda item: item.event_id or 0), self.now)
+        if self.sink is not None:
+            loads = [self._bound(events)]
+            loads += [self._bound(load) for load in _children(accepted, self.now)]
+            self.sink((loads, [row[0] for row in events.rows]))
+            return
         tables = [table.name for table in (_E, _T, _P, _F)]
+        new_ids = sorted(row[0] for row in events.rows)
         with (
             _page_cache(self.connection, LOAD_CACHE_KIB),
-            _Indexing(self.connection, [row[0] for row in events.rows], tables) as indexing,
+            _Indexing(self.connection, len(new_ids), tables) as indexing,
         ):
             self._execute(self._bound(events))
             # SQLite indexes the new events in a few long statements, during which Python's
             # sqlite3 module lets other threads run: this one prepares the other rows meanwhile.
             with ThreadPoolExecutor(max_workers=1) as helper:
-                indexed = helper.submit(indexing.after_events)
+                indexed = helper.submit(indexing.after_events, new_ids)
                 children = [self._bound(load) for load in _children(accepted, self.now)]
                 indexed.result()
             for bound in children:
@@ -504,14 +536,18 @@ class _SqliteStore:
     def _number_events(self, accepted: list[_Accepted]) -> None:
         """Each row keeps its file id unless an event has it already (stored, or an earlier
         row's); otherwise it takes the largest id so far plus one, as SQLite would give it."""
-        taken = _stored_ids(self.connection, accepted)
-        largest = self.connection.execute(select(func.max(_E.c.id))).scalar() or 0
+        taken = self._taken
+        taken.update(_stored_ids(self.connection, accepted))
+        if self._largest_event is None:
+            self._largest_event = self.connection.execute(select(func.max(_E.c.id))).scalar() or 0
+        largest = self._largest_event
         for item in accepted:
             wanted = item.row.id
             event_id = wanted if wanted is not None and wanted not in taken else largest + 1
             taken.add(event_id)
             largest = max(largest, event_id)
             item.event_id = event_id
+        self._largest_event = largest
 
     def _insert(self, load: _TableRows) -> None:
         self._execute(self._bound(load))
@@ -604,15 +640,15 @@ class _Indexing:
     again from their own stored SQL.
     """
 
-    def __init__(self, connection: Connection, new_ids: list[int], tables: list[str]) -> None:
+    def __init__(self, connection: Connection, expected: int, tables: list[str]) -> None:
         self.connection = connection
-        self.new_ids = sorted(new_ids)
+        self.expected = expected  # new events (or as many as the import expects)
         self.tables = tables
         self.trigger: str | None = None
         self.indexes: dict[str, list[tuple[str, str]]] = {}  # table -> (name, sql)
 
     def __enter__(self) -> _Indexing:
-        if len(self.new_ids) < BULK_INDEX_FROM:
+        if self.expected < BULK_INDEX_FROM:
             return self
         connection = self.connection
         self.trigger = connection.exec_driver_sql(
@@ -621,7 +657,7 @@ class _Indexing:
         if self.trigger is not None:
             connection.exec_driver_sql("DROP TRIGGER events_fts_insert")
         stored = connection.execute(select(func.count()).select_from(_E)).scalar() or 0
-        if len(self.new_ids) < stored:
+        if self.expected < stored:
             return self
         quote = connection.dialect.identifier_preparer.quote
         for name, table, sql in connection.exec_driver_sql(
@@ -634,22 +670,28 @@ class _Indexing:
             connection.exec_driver_sql(f"DROP INDEX {quote(name)}")
         return self
 
-    def after_events(self) -> None:
-        """Index the new events (once they are all in): their text, then their table."""
+    def index_text(self, new_ids: Sequence[int]) -> None:
+        """Index the text of these new events (in), if the insert trigger was set aside."""
+        if self.trigger is None or not new_ids:
+            return
+        ordered = sorted(new_ids)
+        connection = self.connection
+        columns = [row[1] for row in connection.exec_driver_sql("PRAGMA table_info(events_fts)")]
+        listed = ", ".join(columns)
+        with _fts_hash_size(connection, FTS_LOAD_HASH_SIZE):
+            for start in range(0, len(ordered), 50_000):
+                connection.exec_driver_sql(
+                    f"INSERT INTO events_fts(rowid, {listed}) SELECT id, {listed} FROM events "
+                    "WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
+                    (json.dumps(ordered[start : start + 50_000]),),
+                )
+
+    def after_events(self, new_ids: Sequence[int] = ()) -> None:
+        """Once the new events are all in: index the text of `new_ids` (those not indexed
+        yet), put the trigger back, then build the events' indexes."""
+        self.index_text(new_ids)
         if self.trigger is not None:
-            connection = self.connection
-            columns = [
-                row[1] for row in connection.exec_driver_sql("PRAGMA table_info(events_fts)")
-            ]
-            listed = ", ".join(columns)
-            with _fts_hash_size(connection, FTS_LOAD_HASH_SIZE):
-                for start in range(0, len(self.new_ids), 50_000):
-                    connection.exec_driver_sql(
-                        f"INSERT INTO events_fts(rowid, {listed}) SELECT id, {listed} FROM events "
-                        "WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
-                        (json.dumps(self.new_ids[start : start + 50_000]),),
-                    )
-            connection.exec_driver_sql(self.trigger)
+            self.connection.exec_driver_sql(self.trigger)
             self.trigger = None
         self._build(_E.name)
 

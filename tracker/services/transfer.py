@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple, TextIO, TypeVar
+from typing import Any, BinaryIO, NamedTuple, TextIO, TypeVar, cast
 
 from tracker import dates
 from tracker.clock import FixedClock
@@ -27,6 +27,7 @@ from tracker.domain import (
 )
 from tracker.errors import UserError
 from tracker.exporting import csv as timeline_csv
+from tracker.services import import_worker
 from tracker.services.bulk_import import BulkImport, Memo, move_sequence_past_ids
 from tracker.services.context import Context
 from tracker.services.csv_rows import csv_records, write_sqlite_csv
@@ -184,6 +185,18 @@ class TransferService:
 
         `columns` fills timeline columns from a file of another layout (see read_rows)."""
         with _cycle_collection_paused():
+            if import_worker.wanted(self.ctx, path):
+                # A big file on a SQLite file: read and decided by another process while
+                # this one writes (see import_worker); one transaction all the same.
+                report = ImportReport(dry_run=dry_run)
+                try:
+                    with self.ctx.write() as session:
+                        import_worker.load(self.ctx, session, path, columns, report)
+                        if dry_run:
+                            raise _DryRun
+                except _DryRun:
+                    pass
+                return report
             reader = _RowReader(self.ctx)
             parsed, problems = reader.read(path, columns)
             report = ImportReport(rows=len(parsed), dry_run=dry_run)
@@ -224,10 +237,23 @@ class _RowReader:
         self._tags: Memo[str, tuple[str, ...]] = Memo(
             lambda cell: tuple(clean_tags(timeline_csv.split_tags(cell)))
         )
+        self.bytes_read = 0
 
     def read(
         self, path: Path, columns: dict[str, str] | None = None
     ) -> tuple[list[_Row], list[RowProblem]]:
+        parsed: list[_Row] = []
+        problems: list[RowProblem] = []
+        for rows, found in self.chunks(path, columns):
+            parsed += rows
+            problems += found
+        return parsed, problems
+
+    def chunks(
+        self, path: Path, columns: dict[str, str] | None = None, size: int = 0
+    ) -> Iterator[tuple[list[_Row], list[RowProblem]]]:
+        """The file's checked rows and its problems, `size` records at a time (0: all at
+        once); `bytes_read` tells how far into the file each chunk ends."""
         parsed: list[_Row] = []
         problems: list[RowProblem] = []
         try:
@@ -235,12 +261,17 @@ class _RowReader:
                 for raw in timeline_csv.read_rows(handle, columns):
                     if raw.problem:
                         problems.append(RowProblem(raw.line, raw.problem))
-                        continue
-                    try:
-                        parsed.append(self.row(raw))
-                    except (UserError, ValueError) as exc:
-                        reason = str(exc)
-                        problems.append(RowProblem(raw.line, reason))
+                    else:
+                        try:
+                            parsed.append(self.row(raw))
+                        except (UserError, ValueError) as exc:
+                            reason = str(exc)
+                            problems.append(RowProblem(raw.line, reason))
+                    if size and len(parsed) + len(problems) >= size:
+                        self.bytes_read = cast(BinaryIO, handle.buffer).tell()
+                        yield parsed, problems
+                        parsed, problems = [], []
+                self.bytes_read = cast(BinaryIO, handle.buffer).tell()
         except FileNotFoundError:
             raise UserError(f"no such file: {path}") from None
         except IsADirectoryError:
@@ -251,7 +282,7 @@ class _RowReader:
             ) from None
         except ValueError as exc:
             raise UserError(f"{path}: {exc}") from None
-        return parsed, problems
+        yield parsed, problems
 
     def row(self, raw: timeline_csv.RawRow) -> _Row:
         cell = raw.cells.get
