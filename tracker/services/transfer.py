@@ -371,7 +371,9 @@ def _exact(ctx: Context, start: str, end: str, precision: Precision, written: st
         end_at = dt.datetime.fromisoformat(end)
         if start_at.tzinfo is None or end_at.tzinfo is None:
             raise ValueError("a time needs its UTC offset")
-        by_offset = ctx.rebuild(
+        by_offset = dates.at_own_offset(
+            start_at, end_at, order=ctx.settings.date_order
+        ) or ctx.rebuild(
             start_at.date(),
             end_at.date(),
             precision,
