@@ -52,6 +52,7 @@ def _use(monkeypatch: pytest.MonkeyPatch, path: str) -> None:
     monkeypatch.setattr(bulk_import, "SQLITE_DRIVER", path != "core")
     monkeypatch.setattr(import_worker, "WORKER_FROM_BYTES", 0 if path == "worker" else 2**62)
     monkeypatch.setattr(import_worker, "CHUNK_ROWS", 70)
+    monkeypatch.setattr(import_worker, "FIRST_CHUNK_ROWS", 30)
     monkeypatch.setattr(import_worker, "TEXT_INDEX_EVERY", 150)
 
 

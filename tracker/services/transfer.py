@@ -250,12 +250,14 @@ class _RowReader:
         return parsed, problems
 
     def chunks(
-        self, path: Path, columns: dict[str, str] | None = None, size: int = 0
+        self, path: Path, columns: dict[str, str] | None = None, size: int = 0, first: int = 0
     ) -> Iterator[tuple[list[_Row], list[RowProblem]]]:
         """The file's checked rows and its problems, `size` records at a time (0: all at
-        once); `bytes_read` tells how far into the file each chunk ends."""
+        once; the first chunk `first` records if given); `bytes_read` tells how far into
+        the file each chunk ends."""
         parsed: list[_Row] = []
         problems: list[RowProblem] = []
+        wanted = first or size
         try:
             with path.expanduser().open(encoding="utf-8-sig", newline="") as handle:
                 for raw in timeline_csv.read_rows(handle, columns):
@@ -267,10 +269,10 @@ class _RowReader:
                         except (UserError, ValueError) as exc:
                             reason = str(exc)
                             problems.append(RowProblem(raw.line, reason))
-                    if size and len(parsed) + len(problems) >= size:
+                    if wanted and len(parsed) + len(problems) >= wanted:
                         self.bytes_read = cast(BinaryIO, handle.buffer).tell()
                         yield parsed, problems
-                        parsed, problems = [], []
+                        parsed, problems, wanted = [], [], size
                 self.bytes_read = cast(BinaryIO, handle.buffer).tell()
         except FileNotFoundError:
             raise UserError(f"no such file: {path}") from None
