@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 import gc
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -258,17 +258,18 @@ class _RowReader:
         parsed: list[_Row] = []
         problems: list[RowProblem] = []
         wanted = first or size
+        row = self.row
         try:
             with path.expanduser().open(encoding="utf-8-sig", newline="") as handle:
-                for raw in timeline_csv.read_rows(handle, columns):
-                    if raw.problem:
-                        problems.append(RowProblem(raw.line, raw.problem))
+                for line, cells, problem in timeline_csv.read_cells(handle, columns):
+                    if problem:
+                        problems.append(RowProblem(line, problem))
                     else:
                         try:
-                            parsed.append(self.row(raw))
+                            parsed.append(row(line, cells))
                         except (UserError, ValueError) as exc:
                             reason = str(exc)
-                            problems.append(RowProblem(raw.line, reason))
+                            problems.append(RowProblem(line, reason))
                     if wanted and len(parsed) + len(problems) >= wanted:
                         self.bytes_read = cast(BinaryIO, handle.buffer).tell()
                         yield parsed, problems
@@ -286,55 +287,82 @@ class _RowReader:
             raise UserError(f"{path}: {exc}") from None
         yield parsed, problems
 
-    def row(self, raw: timeline_csv.RawRow) -> _Row:
-        cell = raw.cells.get
-        title = " ".join(cell("title", "").split())
+    def row(self, line: int, cells: Sequence[str]) -> _Row:
+        """One record's cells, in the order of `timeline_csv.COLUMNS`, checked (the first
+        problem raised, in the order of the checks below)."""
+        (
+            id_text,
+            start,
+            end,
+            written,
+            precision,
+            kind_text,
+            title,
+            status_text,
+            location,
+            participants_cell,
+            _,
+            follow_ups_cell,
+            source,
+            tags,
+            summary,
+            notes,
+        ) = cells
+        title = " ".join(title.split())
         if not title:
             raise UserError("the title is empty")
-        kind = _enum(EventKind, cell("kind", ""), "kind")
-        today = self.ctx.today()
+        kind = _KINDS.get(kind_text) or _enum(EventKind, kind_text, "kind")
+        today = self.ctx.clock.today()  # each row as on the day it is read
         # Exact columns (start, end, precision) win; otherwise the `when` text is read.
         when = self._whens[
             (
-                cell("start", "").strip(),
-                cell("end", "").strip(),
-                cell("precision", "").strip(),
-                cell("when", "").strip(),
+                start.strip(),
+                end.strip(),
+                precision.strip(),
+                written.strip(),
                 today,
                 *self._settings,
             )
         ]
-        status_text = cell("status", "").strip()
+        status_text = status_text.strip()
         status = (
-            _enum(EventStatus, status_text, "status")
+            (_STATUSES.get(status_text) or _enum(EventStatus, status_text, "status"))
             if status_text
             else (EventStatus.HELD if when.end < today else EventStatus.PLANNED)
         )
-        participants = list(
-            map(self._people.__getitem__, timeline_csv.split_participants(cell("participants", "")))
-        )
-        follow_ups = timeline_csv.parse_follow_ups(cell("follow_ups", ""))
-        for item in follow_ups:
-            _enum(FollowUpStatus, item.status, "follow-up status")
-            if item.due:
-                self.due(item.due)
-        id_text = cell("id", "").strip()
+        if participants_cell:
+            people = self._people
+            participants = [
+                people[part] for part in map(str.strip, participants_cell.split(";")) if part
+            ]
+        else:
+            participants = []
+        if follow_ups_cell:
+            follow_ups = timeline_csv.parse_follow_ups(follow_ups_cell)
+            for item in follow_ups:
+                if item.status not in _FOLLOW_UP_STATUSES:
+                    _enum(FollowUpStatus, item.status, "follow-up status")
+                if item.due:
+                    self._dues[(item.due, today, *self._settings)]
+        else:
+            follow_ups = []
+        id_text = id_text.strip()
         if id_text and not id_text.isdigit():
             raise UserError(f"id {id_text!r} is not a whole number")
         return _Row(
-            line=raw.line,
-            id=int(id_text) if id_text else None,
-            title=title,
-            kind=kind,
-            when=when,
-            status=status,
-            location=cell("location", "").strip(),
-            participants=participants,
-            follow_ups=follow_ups,
-            source=cell("source", "").strip(),
-            tags=self._tags[cell("tags", "")],
-            summary=cell("summary", "").strip(),
-            notes=cell("notes", "").strip(),
+            line,
+            int(id_text) if id_text else None,
+            title,
+            kind,
+            when,
+            status,
+            location.strip(),
+            participants,
+            follow_ups,
+            source.strip(),
+            self._tags[tags],
+            summary.strip(),
+            notes.strip(),
         )
 
     def due(self, text: str) -> tuple[dt.date, dt.date, Precision]:
@@ -447,6 +475,9 @@ _MEMBERS: dict[type[Any], dict[str, Any]] = {
     enum: {member.value: member for member in enum}
     for enum in (EventKind, EventStatus, Role, Attendance, Precision, FollowUpStatus)
 }
+_KINDS: dict[str, EventKind] = _MEMBERS[EventKind]
+_STATUSES: dict[str, EventStatus] = _MEMBERS[EventStatus]
+_FOLLOW_UP_STATUSES: dict[str, FollowUpStatus] = _MEMBERS[FollowUpStatus]
 
 
 def _enum(enum: type[_E], value: str, what: str) -> _E:
