@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from sqlalchemy import Connection, Table, func, insert, select
 from sqlalchemy.orm import Session
 
-from tracker.domain import Attendance, FollowUpStatus, Role, StakeholderKind
+from tracker.domain import Attendance, FollowUpStatus, Role, StakeholderKind, When
 from tracker.errors import Ambiguous, UserError
 from tracker.services.events import sort_time
 from tracker.services.names import clean_name, name_key
@@ -320,6 +320,8 @@ _EVENT_COLUMNS = (
     *("start_date", "end_date", "precision", "start_at", "end_at", "tz", "sort_time"),
     *("span_class", "created_at", "updated_at"),
 )
+_TAG_COLUMNS = ("event_id", "tag")
+_PARTICIPATION_COLUMNS = ("event_id", "stakeholder_id", "role", "attendance")
 _FOLLOW_UP_COLUMNS = (
     *("text", "status", "done_on", "notes", "event_id", "due_start", "due_end"),
     *("due_precision", "owner_id", "created_at", "updated_at"),
@@ -395,8 +397,8 @@ def _children(accepted: Sequence[_Accepted], now: dt.datetime) -> list[_TableRow
     tags.sort(key=itemgetter(0))
     participations.sort(key=itemgetter(0))
     return [
-        _TableRows(_T, ("event_id", "tag"), tags),
-        _TableRows(_P, ("event_id", "stakeholder_id", "role", "attendance"), participations),
+        _TableRows(_T, _TAG_COLUMNS, tags),
+        _TableRows(_P, _PARTICIPATION_COLUMNS, participations),
         _TableRows(_F, _FOLLOW_UP_COLUMNS, follow_ups),
     ]
 
@@ -496,6 +498,7 @@ class _SqliteStore:
         self._largest_person: int | None = None
         self._largest_event: int | None = None
         self._taken: set[int] = set()
+        self._rows: _BoundRows | None = None
 
     def add_people(self, people: list[_Person]) -> None:
         if self._largest_person is None:
@@ -511,24 +514,23 @@ class _SqliteStore:
 
     def write(self, accepted: list[_Accepted]) -> None:
         self._number_events(accepted)
-        events = _event_rows(sorted(accepted, key=lambda item: item.event_id or 0), self.now)
+        rows = self._rows or _BoundRows(self.connection.dialect, self.now)
+        self._rows = rows
+        events, new_ids = rows.events(accepted)
         if self.sink is not None:
-            loads = [self._bound(events)]
-            loads += [self._bound(load) for load in _children(accepted, self.now)]
-            self.sink((loads, [row[0] for row in events.rows]))
+            self.sink(([events, *rows.children(accepted)], new_ids))
             return
         tables = [table.name for table in (_E, _T, _P, _F)]
-        new_ids = sorted(row[0] for row in events.rows)
         with (
             _page_cache(self.connection, LOAD_CACHE_KIB),
             _Indexing(self.connection, len(new_ids), tables) as indexing,
         ):
-            self._execute(self._bound(events))
+            self._execute(events)
             # SQLite indexes the new events in a few long statements, during which Python's
             # sqlite3 module lets other threads run: this one prepares the other rows meanwhile.
             with ThreadPoolExecutor(max_workers=1) as helper:
-                indexed = helper.submit(indexing.after_events, new_ids)
-                children = [self._bound(load) for load in _children(accepted, self.now)]
+                indexed = helper.submit(indexing.after_events, sorted(new_ids))
+                children = rows.children(accepted)
                 indexed.result()
             for bound in children:
                 self._execute(bound)
@@ -560,12 +562,8 @@ class _SqliteStore:
     def _bound(self, load: _TableRows) -> tuple[str, list[tuple[Any, ...]]]:
         """The INSERT statement for `load` and its rows as the driver takes them."""
         dialect = self.connection.dialect
-        quote = dialect.identifier_preparer.quote
         columns = [load.table.c[name] for name in load.columns]
-        sql = (
-            f"INSERT INTO {quote(load.table.name)} ({', '.join(quote(c.name) for c in columns)})"
-            f" VALUES ({', '.join('?' * len(columns))})"
-        )
+        sql = _insert_sql(dialect, load.table, load.columns)
         if not load.rows:
             return sql, []
         values = list(zip(*load.rows, strict=True))
@@ -576,6 +574,166 @@ class _SqliteStore:
                 # values (days, UTC instants, enum members and their text) bind alike.
                 values[index] = tuple(map(Memo(process).__getitem__, values[index]))
         return sql, list(zip(*values, strict=True))
+
+
+class _BoundRows:
+    """`_event_rows` and `_children` for the driver, already bound: the rows `_bound` makes
+    of them, built in one pass. A column's bind processor runs once per distinct value (as
+    in `_bound`), and an event's dates once per distinct `When` (rows share them)."""
+
+    def __init__(self, dialect: Any, now: dt.datetime) -> None:
+        self.dialect = dialect
+        binds = {
+            table.name: self._processors(table, columns)
+            for table, columns in (
+                (_E, _EVENT_COLUMNS),
+                (_T, _TAG_COLUMNS),
+                (_P, _PARTICIPATION_COLUMNS),
+                (_F, _FOLLOW_UP_COLUMNS),
+            )
+        }
+        event = binds[_E.name]
+        self.kind, self.status = event["kind"], event["status"]
+        self.event_now = (event["created_at"](now), event["updated_at"](now))
+        self.dates: Memo[When, tuple[Any, ...]] = Memo(
+            lambda when: (
+                event["start_date"](when.start),
+                event["end_date"](when.end),
+                event["precision"](when.precision),
+                event["start_at"](when.start_at),
+                event["end_at"](when.end_at),
+                event["tz"](when.tz),
+                event["sort_time"](sort_time(when)),
+                event["span_class"](span_class(when.start, when.end)),
+            )
+        )
+        part = binds[_P.name]
+        self.role, self.attendance = part["role"], part["attendance"]
+        follow = binds[_F.name]
+        self.follow_up_status: Memo[str, Any] = Memo(
+            lambda text: follow["status"](FollowUpStatus(text))
+        )
+        self.done_on: Memo[str | None, Any] = Memo(
+            lambda text: follow["done_on"](dt.date.fromisoformat(text) if text else None)
+        )
+        self.due: Memo[Any, tuple[Any, Any, Any]] = Memo(
+            lambda due: (
+                follow["due_start"](due[0] if due else None),
+                follow["due_end"](due[1] if due else None),
+                follow["due_precision"](due[2] if due else None),
+            )
+        )
+        self.follow_up_notes = follow["notes"]("")
+        self.follow_up_now = (follow["created_at"](now), follow["updated_at"](now))
+        # Columns whose values go in as they are: no processor, checked here once.
+        plain = {
+            _E.name: ("id", "title", "location", "summary", "notes", "source"),
+            _T.name: _TAG_COLUMNS,
+            _P.name: ("event_id", "stakeholder_id"),
+            _F.name: ("text", "event_id", "owner_id"),
+        }
+        for table, names in plain.items():
+            assert all(binds[table][name] is _as_is for name in names), table
+        self.sql = {
+            table.name: _insert_sql(dialect, table, columns)
+            for table, columns in (
+                (_E, _EVENT_COLUMNS),
+                (_T, _TAG_COLUMNS),
+                (_P, _PARTICIPATION_COLUMNS),
+                (_F, _FOLLOW_UP_COLUMNS),
+            )
+        }
+
+    def _processors(self, table: Table, columns: Sequence[str]) -> dict[str, Callable[[Any], Any]]:
+        dialect = self.dialect
+        found: dict[str, Callable[[Any], Any]] = {}
+        for name in columns:
+            process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+            found[name] = _as_is if process is None else Memo(process).__getitem__
+        return found
+
+    def events(
+        self, accepted: list[_Accepted]
+    ) -> tuple[tuple[str, list[tuple[Any, ...]]], list[int]]:
+        """The events' INSERT in id order, and their ids in that order."""
+        kind, status, dates = self.kind, self.status, self.dates
+        created, updated = self.event_now
+        ordered = sorted(accepted, key=_event_id)
+        rows = [
+            (
+                item.event_id,
+                (row := item.row).title,
+                kind(row.kind),
+                status(row.status),
+                row.location,
+                row.summary,
+                row.notes,
+                row.source,
+                *dates[row.when],
+                created,
+                updated,
+            )
+            for item in ordered
+        ]
+        return (self.sql[_E.name], rows), [cast(int, item.event_id) for item in ordered]
+
+    def children(self, accepted: list[_Accepted]) -> list[tuple[str, list[tuple[Any, ...]]]]:
+        """Tags, participations and follow-ups as `_children` orders them, bound."""
+        tags: list[tuple[Any, ...]] = []
+        participations: list[tuple[Any, ...]] = []
+        follow_ups: list[tuple[Any, ...]] = []
+        role, attendance = self.role, self.attendance
+        status, done_on, due_of = self.follow_up_status, self.done_on, self.due
+        notes = self.follow_up_notes
+        created, updated = self.follow_up_now
+        for item in accepted:
+            event_id = item.event_id
+            row = item.row
+            if row.tags:
+                tags += [(event_id, tag) for tag in row.tags]
+            participations += [(event_id, p.id, role(r), attendance(a)) for p, r, a in item.people]
+            if row.follow_ups:
+                for cell, owner, due in zip(row.follow_ups, item.owners, item.due, strict=True):
+                    follow_ups.append(
+                        (
+                            cell.text,
+                            status[cell.status],
+                            done_on[cell.done_on],
+                            notes,
+                            event_id,
+                            *due_of[due],
+                            owner.id if owner else None,
+                            created,
+                            updated,
+                        )
+                    )
+        tags.sort(key=_first)
+        participations.sort(key=_first)
+        return [
+            (self.sql[_T.name], tags),
+            (self.sql[_P.name], participations),
+            (self.sql[_F.name], follow_ups),
+        ]
+
+
+def _as_is(value: _V) -> _V:
+    return value
+
+
+_first = itemgetter(0)
+
+
+def _event_id(item: _Accepted) -> int:
+    return item.event_id or 0
+
+
+def _insert_sql(dialect: Any, table: Table, names: Sequence[str]) -> str:
+    quote = dialect.identifier_preparer.quote
+    columns = [table.c[name] for name in names]
+    return (
+        f"INSERT INTO {quote(table.name)} ({', '.join(quote(c.name) for c in columns)})"
+        f" VALUES ({', '.join('?' * len(columns))})"
+    )
 
 
 class Memo(dict[_K, _V]):
