@@ -277,3 +277,22 @@ def test_a_file_that_goes_wrong_midway_writes_nothing(
     with pytest.raises(UserError, match="is not UTF-8 text"):
         fresh.transfer.import_csv(broken)
     assert _contents(db) == before
+
+
+def test_a_row_naming_someone_twice_is_reported_as_one_by_one(
+    fresh: Services, path: str, tmp_path: Path
+) -> None:
+    source = tmp_path / "twice.csv"
+    source.write_text(
+        "title,kind,when,participants\r\n"
+        "Fine,call,May 2022,Ann Lee; Bo Park\r\n"
+        'Twice,call,May 2022,"Ann Lee (host, confirmed); Cy Ng; ann  lee"\r\n'
+        "Once more,call,May 2022,Bo Park; Bo Park\r\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ImportRejected) as caught:
+        fresh.transfer.import_csv(source)
+    assert [str(problem) for problem in caught.value.problems] == [
+        "line 3: Ann Lee is listed twice among the participants",
+        "line 4: Bo Park is listed twice among the participants",
+    ]

@@ -240,24 +240,34 @@ class BulkImport:
         present = self.present
         present.update(self._present(rows))
         lower = stored_lower(self.session)
+        known = self.people.answers  # names answered in earlier chunks need no lookup
         self.people.preload(
-            {name for row in rows for name, _, _ in row.participants}
-            | {item.owner for row in rows for item in row.follow_ups if item.owner}
+            {name for row in rows for name, _, _ in row.participants if name not in known}
+            | {
+                item.owner
+                for row in rows
+                for item in row.follow_ups
+                if item.owner and item.owner not in known
+            }
         )
         accepted: list[_Accepted] = []
-        follow_ups = 0
+        decide = self._decide
+        follow_ups = skipped = 0
         for row in rows:
-            title = row.title.lower()
-            if _same(title, row) in present:
-                self.report.skipped += 1
+            when = row.when
+            title = row.title
+            same = (title.lower(), when.start, when.end, row.location, row.summary, row.notes)
+            if same in present:  # `_same`
+                skipped += 1
                 continue
             try:
-                accepted.append(self._decide(row))
+                accepted.append(decide(row))
             except UserError as exc:
                 self.problems.append(RowProblem(row.line, exc.message))
                 continue
-            present.add(_same(title if row.title.isascii() else lower(row.title), row))
+            present.add(same if title.isascii() else _same(lower(title), row))
             follow_ups += len(row.follow_ups)
+        self.report.skipped += skipped
         self.report.added += len(accepted)
         self.report.follow_ups += follow_ups
         return accepted
@@ -281,6 +291,31 @@ class BulkImport:
     def _decide(self, row: _Row) -> _Accepted:
         known, resolve = self.people.answers, self.people.resolve
         people: list[tuple[_Person, Role, Attendance]] = []
+        if row.participants:
+            try:
+                people = [
+                    (known.get(name) or resolve(name), role, attendance)
+                    for name, role, attendance in row.participants
+                ]
+            except UserError:
+                people = []
+            if not people or (
+                len(people) > 1 and len({person for person, _, _ in people}) < len(people)
+            ):
+                # Something is wrong with this row: the first problem in the order in which
+                # the participants are read is the one to report.
+                people = self._participants(row)
+        owners: list[_Person | None] = []
+        due: list[tuple[dt.date, dt.date, Any] | None] = []
+        for item in row.follow_ups:
+            due.append(self.due_of(item.due) if item.due else None)
+            owners.append(resolve(item.owner) if item.owner else None)
+        return _Accepted(row, people, owners, due)
+
+    def _participants(self, row: _Row) -> list[tuple[_Person, Role, Attendance]]:
+        """The row's participants one by one, raising at the first unresolved or repeated."""
+        known, resolve = self.people.answers, self.people.resolve
+        people: list[tuple[_Person, Role, Attendance]] = []
         seen: set[_Person] = set()
         for name, role, attendance in row.participants:
             person = known.get(name) or resolve(name)
@@ -288,12 +323,7 @@ class BulkImport:
                 raise UserError(f"{person.name} is listed twice among the participants")
             seen.add(person)
             people.append((person, role, attendance))
-        owners: list[_Person | None] = []
-        due: list[tuple[dt.date, dt.date, Any] | None] = []
-        for item in row.follow_ups:
-            due.append(self.due_of(item.due) if item.due else None)
-            owners.append(resolve(item.owner) if item.owner else None)
-        return _Accepted(row, people, owners, due)
+        return people
 
 
 # -- the rows to write, the same for every database ---------------------------------------
