@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tracker.exporting import csv as timeline_csv
@@ -156,3 +156,36 @@ def test_read_cells_of_the_timeline_layout_as_written() -> None:
         (3, second, None),
         (4, third, "17 cells but the header has 16 columns"),
     ]
+
+
+_PIECES = st.sampled_from(
+    [
+        *("Ann", "Lee", " ", "  ", "\n", "\t", "\u00a0", "(", ")", ",", ", ", ";", "é", "A-b"),
+        *("host", "participant", "invited", "confirmed", "unknown", "Host", "party", "x"),
+    ]
+)
+
+
+@settings(max_examples=1000)
+@given(st.lists(_PIECES, min_size=1, max_size=9).map("".join))
+def test_a_participant_is_read_as_its_pattern_reads_it(text: str) -> None:
+    """The exporter's form read directly gives what `parse_participant` gives (the row's
+    problem included)."""
+    from tracker.errors import UserError
+    from tracker.services import transfer
+
+    part = text.strip()
+    if not part:
+        return
+
+    def read(how: Any) -> Any:
+        try:
+            return how(part)
+        except UserError as exc:
+            return str(exc)
+
+    assert read(transfer._read_participant) == read(transfer._read_participant_slowly)
+    written = f"{part} (host, confirmed)"
+    assert read(lambda _: transfer._read_participant(written)) == read(
+        lambda _: transfer._read_participant_slowly(written)
+    )

@@ -431,6 +431,23 @@ def _exact(ctx: Context, start: str, end: str, precision: Precision, written: st
 
 
 def _read_participant(part: str) -> tuple[str, Role, Attendance]:
+    """One participant's text (stripped, not empty) as (name, role, attendance)."""
+    # The form the exporter writes, "Name (role, attendance)" with a stored role and
+    # attendance, is read here directly; what `parse_participant` would read otherwise.
+    # Its pattern takes the last "(" (role and attendance hold none), no line break in
+    # the name, blanks only between the comma and the attendance.
+    if part[-1:] == ")" and "\n" not in part:
+        paren = part.rfind("(")
+        if paren > 0:
+            role, _, attendance = part[paren + 1 : -1].partition(",")
+            found_role = _ROLE_WORDS.get(role)
+            found_attendance = _ATTENDANCE_WORDS.get(attendance.lstrip())
+            if found_role is not None and found_attendance is not None:
+                return part[:paren].strip(), found_role, found_attendance
+    return _read_participant_slowly(part)
+
+
+def _read_participant_slowly(part: str) -> tuple[str, Role, Attendance]:
     name, role, attendance = timeline_csv.parse_participant(part)
     return (
         name,
@@ -478,6 +495,13 @@ _MEMBERS: dict[type[Any], dict[str, Any]] = {
 _KINDS: dict[str, EventKind] = _MEMBERS[EventKind]
 _STATUSES: dict[str, EventStatus] = _MEMBERS[EventStatus]
 _FOLLOW_UP_STATUSES: dict[str, FollowUpStatus] = _MEMBERS[FollowUpStatus]
+# Roles and attendances that `timeline_csv.parse_participant`'s pattern reads as such.
+_ROLE_WORDS: dict[str, Role] = {
+    value: member for value, member in _MEMBERS[Role].items() if re.fullmatch("[a-z]+", value)
+}
+_ATTENDANCE_WORDS: dict[str, Attendance] = {
+    value: member for value, member in _MEMBERS[Attendance].items() if re.fullmatch("[a-z]+", value)
+}
 
 
 def _enum(enum: type[_E], value: str, what: str) -> _E:
