@@ -18,6 +18,7 @@ from tracker.domain import Precision, When
 __all__ = [
     "DateOrder",
     "DateParseError",
+    "at_own_offset",
     "describe",
     "is_past",
     "overlaps",
@@ -245,6 +246,35 @@ def rebuild(
         precision = Precision.MONTH
     label = _label(start, end, precision, start_at, tz, order)
     return When(start, end, precision, label, start_at, end_at, tz)
+
+
+def at_own_offset(start_at: datetime, end_at: datetime, *, order: DateOrder = "mdy") -> When | None:
+    """`rebuild(start_at.date(), end_at.date(), MINUTE, start_at, end_at, tz)` for a time
+    written with its UTC offset, `tz` being that offset ("+02:00"), built straight from the
+    written wall time; None unless the offset is whole minutes within 14 hours (the offsets
+    a stored `tz` names as such), for `rebuild` to answer."""
+    offset = start_at.utcoffset()
+    if offset is None or offset.microseconds or offset.seconds % 60 or abs(offset) >= _MAX_OFFSET:
+        return None
+    tz = _offset_text(offset)
+    if order == "dmy":
+        clock = f"{start_at.hour:02d}:{start_at.minute:02d}"
+    else:
+        hour = start_at.hour
+        clock = f"{hour % 12 or 12}:{start_at.minute:02d} {'AM' if hour < 12 else 'PM'}"
+    day = start_at.date()
+    return When(
+        day,
+        end_at.date(),
+        Precision.MINUTE,
+        f"{_long_day(day, order)} {clock} {tz}",
+        start_at.astimezone(UTC),
+        end_at.astimezone(UTC),
+        tz,
+    )
+
+
+_MAX_OFFSET = timedelta(hours=15)  # "+14:59" is the furthest a stored offset reads back
 
 
 def describe(when: When) -> str:

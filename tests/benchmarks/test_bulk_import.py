@@ -20,7 +20,8 @@ import pytest
 
 from benchmarks.generate import REFERENCE_DAY, generate
 from tracker.clock import FixedClock
-from tracker.services import ImportRejected, Services, bulk_import, open_services
+from tracker.errors import UserError
+from tracker.services import ImportRejected, Services, bulk_import, import_worker, open_services
 from tracker.settings import Settings
 
 SEARCHED = ("summit", "cas", "ö", "border", "a", "washington", "o'connor")
@@ -39,11 +40,20 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder / "export.csv"
 
 
-@pytest.fixture(params=["driver", "core"])
+@pytest.fixture(params=["driver", "core", "worker"])
 def path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    if request.param == "core":
-        monkeypatch.setattr(bulk_import, "SQLITE_DRIVER", False)
+    _use(monkeypatch, request.param)
     return str(request.param)
+
+
+def _use(monkeypatch: pytest.MonkeyPatch, path: str) -> None:
+    """The SQLite driver path in this process, the Core path, or the driver path with the
+    rows read by a worker process (a small chunk, so that these files take several)."""
+    monkeypatch.setattr(bulk_import, "SQLITE_DRIVER", path != "core")
+    monkeypatch.setattr(import_worker, "WORKER_FROM_BYTES", 0 if path == "worker" else 2**62)
+    monkeypatch.setattr(import_worker, "CHUNK_ROWS", 70)
+    monkeypatch.setattr(import_worker, "FIRST_CHUNK_ROWS", 30)
+    monkeypatch.setattr(import_worker, "TEXT_INDEX_EVERY", 150)
 
 
 def _open(db: Path, clock: Any = None) -> Services:
@@ -159,11 +169,11 @@ def test_both_paths_store_the_same_rows(
         exported, tmp_path / "small.csv", lambda n, r: _moved(n, r) if n < 120 else None
     )
     big = _rewrite(exported, tmp_path / "big.csv", lambda n, r: _moved(n, r, keep_all=True))
-    reports: dict[bool, list[tuple[int, int, int, int]]] = {}
-    contents: dict[bool, list[dict[str, Any]]] = {}
-    for driver in (True, False):
-        monkeypatch.setattr(bulk_import, "SQLITE_DRIVER", driver)
-        db = tmp_path / f"{'driver' if driver else 'core'}.sqlite3"
+    reports: dict[str, list[tuple[int, int, int, int]]] = {}
+    contents: dict[str, list[dict[str, Any]]] = {}
+    for driver in ("driver", "core", "worker"):
+        _use(monkeypatch, driver)
+        db = tmp_path / f"{driver}.sqlite3"
         services = _open(db)
         try:
             for source in (exported, small, big):
@@ -179,17 +189,18 @@ def test_both_paths_store_the_same_rows(
                 contents.setdefault(driver, []).append(_contents(db))
         finally:
             services.close()
-    assert reports[True] == reports[False]
-    first, second, third = (added for added, *_ in reports[True])
+    assert reports["driver"] == reports["core"] == reports["worker"]
+    first, second, third = (added for added, *_ in reports["driver"])
     assert (first, second) == (600, 90)
     # About 90 of the big file's rows are the small one's (not all are recognised as such:
     # SQLite's lower() folds ASCII only); enough are new to index their text after the load,
     # too few to build the other indexes again.
     assert bulk_import.BULK_INDEX_FROM <= third < first + second
-    for after_driver, after_core in zip(contents[True], contents[False], strict=True):
-        assert after_driver.keys() == after_core.keys()
-        for key in after_driver:
-            assert after_driver[key] == after_core[key], key
+    for other in ("core", "worker"):
+        for after_driver, after_other in zip(contents["driver"], contents[other], strict=True):
+            assert after_driver.keys() == after_other.keys()
+            for key in after_driver:
+                assert after_driver[key] == after_other[key], (other, key)
 
 
 def test_a_rejected_file_writes_nothing(
@@ -252,3 +263,36 @@ def test_a_date_read_once_is_not_reused_for_another_day(tmp_path: Path) -> None:
     finally:
         services.close()
     assert starts["Second"] - starts["First"] == dt.timedelta(days=1)
+
+
+def test_a_file_that_goes_wrong_midway_writes_nothing(
+    exported: Path, fresh: Services, path: str, tmp_path: Path
+) -> None:
+    """Bytes that are not UTF-8 after a few chunks: the same error, and nothing written."""
+    db = Path(str(fresh.ctx.engine.url.database))
+    before = _contents(db)
+    broken = tmp_path / "broken.csv"
+    data = exported.read_bytes()
+    broken.write_bytes(data[: len(data) // 2] + b"\xff" + data[len(data) // 2 :])
+    with pytest.raises(UserError, match="is not UTF-8 text"):
+        fresh.transfer.import_csv(broken)
+    assert _contents(db) == before
+
+
+def test_a_row_naming_someone_twice_is_reported_as_one_by_one(
+    fresh: Services, path: str, tmp_path: Path
+) -> None:
+    source = tmp_path / "twice.csv"
+    source.write_text(
+        "title,kind,when,participants\r\n"
+        "Fine,call,May 2022,Ann Lee; Bo Park\r\n"
+        'Twice,call,May 2022,"Ann Lee (host, confirmed); Cy Ng; ann  lee"\r\n'
+        "Once more,call,May 2022,Bo Park; Bo Park\r\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ImportRejected) as caught:
+        fresh.transfer.import_csv(source)
+    assert [str(problem) for problem in caught.value.problems] == [
+        "line 3: Ann Lee is listed twice among the participants",
+        "line 4: Bo Park is listed twice among the participants",
+    ]

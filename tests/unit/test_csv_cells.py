@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import csv as csv_module
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tracker.exporting import csv as timeline_csv
@@ -97,3 +99,93 @@ def test_quoted_is_what_the_csv_writer_writes(cell: str) -> None:
     timeline_csv.write_rows([{"id": "1", "title": cell}], out)
     written = out.getvalue().split("\r\n", 1)[1]
     assert written == f"1,,,,,,{timeline_csv.quoted(timeline_csv.neutralise(cell))},,,,,,,,,\r\n"
+
+
+_CELL = st.sampled_from(["", " ", "x", "'=1", "'x", "a,b", "line\nbreak", "May 2022"])
+
+
+@given(
+    st.lists(st.sampled_from([*timeline_csv.COLUMNS, "other", ""]), min_size=1, max_size=18),
+    st.lists(st.lists(_CELL, max_size=20), max_size=6),
+    st.booleans(),
+    st.booleans(),
+)
+def test_read_cells_are_read_rows_in_column_order(
+    header: list[str], records: list[list[str]], templated: bool, own: bool
+) -> None:
+    """Whatever the layout (the timeline's own, another, short or long records, neutralised
+    cells, --column templates), each record's cells are those `read_rows` gives."""
+    if templated:
+        header = [name for name in header if name not in ("title", "kind")]
+    if len(set(header) - {""}) != len([name for name in header if name]):
+        header = list(dict.fromkeys(header))
+    if own:
+        header = list(timeline_csv.COLUMNS)
+    columns = {"title": "{other} x", "kind": "call"} if templated and "other" in header else None
+    out = io.StringIO()
+    csv_module.writer(out, lineterminator="\r\n").writerows([header, *records])
+
+    def read(how: Any) -> Any:
+        try:
+            return list(how(io.StringIO(out.getvalue(), newline=""), columns))
+        except ValueError as exc:
+            return str(exc)
+
+    rows = read(timeline_csv.read_rows)
+    cells = read(timeline_csv.read_cells)
+    if isinstance(rows, str):
+        assert cells == rows
+        return
+    assert [(line, list(found), problem) for line, found, problem in cells] == [
+        (r.line, [r.cells.get(name, "") for name in timeline_csv.COLUMNS], r.problem) for r in rows
+    ]
+
+
+def test_read_cells_of_the_timeline_layout_as_written() -> None:
+    out = io.StringIO()
+    timeline_csv.write_rows(
+        [{"id": "1", "title": "=x", "kind": "call", "when": "May 2022"}, {"title": "@y"}], out
+    )
+    text = out.getvalue() + "2,,,,,,t,,,,,,,,,,extra\r\n,,\r\n"
+    found = list(timeline_csv.read_cells(io.StringIO(text, newline="")))
+    first = ["1", "", "", "May 2022", "", "call", "=x", *[""] * 9]
+    second = ["", "", "", "", "", "", "@y", *[""] * 9]
+    third = ["2", *[""] * 5, "t", *[""] * 9]
+    assert found == [
+        (2, first, None),
+        (3, second, None),
+        (4, third, "17 cells but the header has 16 columns"),
+    ]
+
+
+_PIECES = st.sampled_from(
+    [
+        *("Ann", "Lee", " ", "  ", "\n", "\t", "\u00a0", "(", ")", ",", ", ", ";", "é", "A-b"),
+        *("host", "participant", "invited", "confirmed", "unknown", "Host", "party", "x"),
+    ]
+)
+
+
+@settings(max_examples=1000)
+@given(st.lists(_PIECES, min_size=1, max_size=9).map("".join))
+def test_a_participant_is_read_as_its_pattern_reads_it(text: str) -> None:
+    """The exporter's form read directly gives what `parse_participant` gives (the row's
+    problem included)."""
+    from tracker.errors import UserError
+    from tracker.services import transfer
+
+    part = text.strip()
+    if not part:
+        return
+
+    def read(how: Any) -> Any:
+        try:
+            return how(part)
+        except UserError as exc:
+            return str(exc)
+
+    assert read(transfer._read_participant) == read(transfer._read_participant_slowly)
+    written = f"{part} (host, confirmed)"
+    assert read(lambda _: transfer._read_participant(written)) == read(
+        lambda _: transfer._read_participant_slowly(written)
+    )

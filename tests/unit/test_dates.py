@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from tracker.dates import (
     DateOrder,
     DateParseError,
+    at_own_offset,
     describe,
     is_past,
     overlaps,
@@ -737,6 +738,46 @@ def test_stored_cells_are_to_json_of_rebuild(
     span = to_json(when)
     expected = (span["start"], span["end"], when.label, when.precision.value)
     assert stored_cells(start, end, precision, start_at, end_at, tz, order=order) == expected
+
+
+def _offset_text(offset: timedelta) -> str:
+    """How the CSV import names a written offset: sign, hours and minutes."""
+    seconds = int(offset.total_seconds())
+    hours, minutes = divmod(abs(seconds) // 60, 60)
+    return f"{'-' if seconds < 0 else '+'}{hours:02d}:{minutes:02d}"
+
+
+@settings(max_examples=500)
+@given(
+    wall=st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 27)),
+    offset=st.one_of(
+        st.integers(-14 * 60 - 59, 14 * 60 + 59).map(lambda m: timedelta(minutes=m)),
+        st.integers(-86399, 86399).map(lambda s: timedelta(seconds=s)),
+    ),
+    later=st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=3)),
+    order=st.sampled_from(ORDERS),
+)
+def test_a_time_at_its_own_offset_is_what_rebuild_makes(
+    wall: datetime, offset: timedelta, later: timedelta, order: DateOrder
+) -> None:
+    """The CSV import's shortcut for `start`/`end` cells written with their offset: where it
+    answers, it answers what `rebuild` does with that offset as the zone."""
+    start_at = wall.replace(tzinfo=timezone(offset))
+    end_at = start_at + later
+    fast = at_own_offset(start_at, end_at, order=order)
+    whole_minutes = offset.total_seconds() % 60 == 0 and abs(offset) < timedelta(hours=15)
+    assert (fast is not None) == whole_minutes
+    if fast is not None:
+        expected = rebuild(
+            start_at.date(),
+            end_at.date(),
+            P.MINUTE,
+            start_at.astimezone(UTC),
+            end_at.astimezone(UTC),
+            _offset_text(offset),
+            order=order,
+        )
+        assert fast == expected
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 from typing import IO, NamedTuple, TextIO
 
@@ -277,6 +278,41 @@ def read_rows(handle: IO[str], columns: dict[str, str] | None = None) -> Iterato
     `columns` fills timeline columns from another layout: {"title": "{name} in {country}",
     "kind": "trip"} — braces name the file's own columns, anything else is taken as written.
     """
+    header, records = _records(handle, columns)
+    columns = columns or {}
+    for start, record, problem in records:
+        row = dict(zip(header, record, strict=False))
+        if columns:
+            row = {**row, **{field: _fill(t, row) for field, t in columns.items()}}
+        yield RawRow(start, row, problem)
+
+
+def read_cells(
+    handle: IO[str], columns: dict[str, str] | None = None
+) -> Iterator[tuple[int, Sequence[str], str | None]]:
+    """`read_rows` with each record's cells in the order of `COLUMNS` ("" for a column the
+    file lacks) rather than in a dict: (line, cells, problem). A file with the timeline's
+    own header (as `write_rows` writes it) gives its records as they are read."""
+    if columns:
+        for raw in read_rows(handle, columns):
+            yield raw.line, [raw.cells.get(name, "") for name in COLUMNS], raw.problem
+        return
+    header, records = _records(handle, None)
+    if header == list(COLUMNS):
+        yield from records
+        return
+    # Another layout: the timeline's columns picked out of each record ("" after its end).
+    where = {name: index for index, name in enumerate(header)}
+    pick = itemgetter(*(where.get(name, len(header)) for name in COLUMNS))
+    for start, record, problem in records:
+        yield start, pick([*record, ""]), problem
+
+
+def _records(
+    handle: IO[str], columns: dict[str, str] | None
+) -> tuple[list[str], Iterator[tuple[int, list[str], str | None]]]:
+    """The checked header (names lower-cased), and each non-blank record after it as
+    (line, cells restored, one for each of the header's names, problem or None)."""
     records = read_records(handle)
     try:
         _, header = next(records)
@@ -294,22 +330,27 @@ def read_rows(handle: IO[str], columns: dict[str, str] | None = None) -> Iterato
                     f"(it has: {', '.join(header)})"
                 )
     _check_header(header, filled=columns)
-    width = len(header)
+    return header, _checked(records, len(header))
+
+
+def _checked(
+    records: Iterator[tuple[int, list[str]]], width: int
+) -> Iterator[tuple[int, list[str], str | None]]:
     for start, record in records:
         text = "".join(record)
         if not text.strip():  # no cell holds more than blanks
             continue
         problem = None
-        if len(record) > width and "".join(record[width:]).strip():
-            problem = f"{len(record)} cells but the header has {width} columns"
-        if len(record) < width:
-            record += [""] * (width - len(record))
+        if len(record) != width:
+            if len(record) > width and "".join(record[width:]).strip():
+                problem = f"{len(record)} cells but the header has {width} columns"
+            if len(record) < width:
+                record += [""] * (width - len(record))
+            else:
+                del record[width:]
         if "'" in text:
             record = [restore(cell) if cell[:1] == "'" else cell for cell in record]
-        row = dict(zip(header, record, strict=False))
-        if columns:
-            row = {**row, **{field: _fill(t, row) for field, t in columns.items()}}
-        yield RawRow(start, row, problem)
+        yield start, record, problem
 
 
 def _check_header(header: Sequence[str], filled: Iterable[str] = ()) -> None:

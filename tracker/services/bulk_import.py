@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from sqlalchemy import Connection, Table, func, insert, select
 from sqlalchemy.orm import Session
 
-from tracker.domain import Attendance, FollowUpStatus, Role, StakeholderKind
+from tracker.domain import Attendance, FollowUpStatus, Role, StakeholderKind, When
 from tracker.errors import Ambiguous, UserError
 from tracker.services.events import sort_time
 from tracker.services.names import clean_name, name_key
@@ -211,6 +211,7 @@ class BulkImport:
         report: ImportReport,
         problems: list[RowProblem],
         due_of: Any,
+        sink: Callable[[Load], None] | None = None,
     ) -> None:
         self.session = session
         self.report = report
@@ -218,11 +219,12 @@ class BulkImport:
         self.due_of = due_of  # text -> (start, end, precision), as date_only(parse_when(text))
         now = dt.datetime.now(dt.UTC)
         self.store: _CoreStore | _SqliteStore = (
-            _SqliteStore(session.connection(), now)
-            if SQLITE_DRIVER and session.get_bind().dialect.name == "sqlite"
+            _SqliteStore(session.connection(), now, sink)
+            if sink is not None or (SQLITE_DRIVER and session.get_bind().dialect.name == "sqlite")
             else _CoreStore(session, now)
         )
         self.people = _Resolver(session, report.created_stakeholders, self.store.add_people)
+        self.present: set[_Sameness] = set()  # the rows decided so far, and stored ones
 
     def run(self, rows: Sequence[_Row]) -> None:
         accepted = self._decide_all(rows)
@@ -232,28 +234,40 @@ class BulkImport:
         self.store.write(accepted)
 
     def _decide_all(self, rows: Sequence[_Row]) -> list[_Accepted]:
+        """Decide `rows`, after the rows of earlier calls (an import a chunk at a time)."""
         from tracker.services.transfer import RowProblem
 
-        present = self._present(rows)
+        present = self.present
+        present.update(self._present(rows))
         lower = stored_lower(self.session)
+        known = self.people.answers  # names answered in earlier chunks need no lookup
         self.people.preload(
-            {name for row in rows for name, _, _ in row.participants}
-            | {item.owner for row in rows for item in row.follow_ups if item.owner}
+            {name for row in rows for name, _, _ in row.participants if name not in known}
+            | {
+                item.owner
+                for row in rows
+                for item in row.follow_ups
+                if item.owner and item.owner not in known
+            }
         )
         accepted: list[_Accepted] = []
-        follow_ups = 0
+        decide = self._decide
+        follow_ups = skipped = 0
         for row in rows:
-            title = row.title.lower()
-            if _same(title, row) in present:
-                self.report.skipped += 1
+            when = row.when
+            title = row.title
+            same = (title.lower(), when.start, when.end, row.location, row.summary, row.notes)
+            if same in present:  # `_same`
+                skipped += 1
                 continue
             try:
-                accepted.append(self._decide(row))
+                accepted.append(decide(row))
             except UserError as exc:
                 self.problems.append(RowProblem(row.line, exc.message))
                 continue
-            present.add(_same(title if row.title.isascii() else lower(row.title), row))
+            present.add(same if title.isascii() else _same(lower(title), row))
             follow_ups += len(row.follow_ups)
+        self.report.skipped += skipped
         self.report.added += len(accepted)
         self.report.follow_ups += follow_ups
         return accepted
@@ -277,6 +291,31 @@ class BulkImport:
     def _decide(self, row: _Row) -> _Accepted:
         known, resolve = self.people.answers, self.people.resolve
         people: list[tuple[_Person, Role, Attendance]] = []
+        if row.participants:
+            try:
+                people = [
+                    (known.get(name) or resolve(name), role, attendance)
+                    for name, role, attendance in row.participants
+                ]
+            except UserError:
+                people = []
+            if not people or (
+                len(people) > 1 and len({person for person, _, _ in people}) < len(people)
+            ):
+                # Something is wrong with this row: the first problem in the order in which
+                # the participants are read is the one to report.
+                people = self._participants(row)
+        owners: list[_Person | None] = []
+        due: list[tuple[dt.date, dt.date, Any] | None] = []
+        for item in row.follow_ups:
+            due.append(self.due_of(item.due) if item.due else None)
+            owners.append(resolve(item.owner) if item.owner else None)
+        return _Accepted(row, people, owners, due)
+
+    def _participants(self, row: _Row) -> list[tuple[_Person, Role, Attendance]]:
+        """The row's participants one by one, raising at the first unresolved or repeated."""
+        known, resolve = self.people.answers, self.people.resolve
+        people: list[tuple[_Person, Role, Attendance]] = []
         seen: set[_Person] = set()
         for name, role, attendance in row.participants:
             person = known.get(name) or resolve(name)
@@ -284,12 +323,7 @@ class BulkImport:
                 raise UserError(f"{person.name} is listed twice among the participants")
             seen.add(person)
             people.append((person, role, attendance))
-        owners: list[_Person | None] = []
-        due: list[tuple[dt.date, dt.date, Any] | None] = []
-        for item in row.follow_ups:
-            due.append(self.due_of(item.due) if item.due else None)
-            owners.append(resolve(item.owner) if item.owner else None)
-        return _Accepted(row, people, owners, due)
+        return people
 
 
 # -- the rows to write, the same for every database ---------------------------------------
@@ -316,6 +350,8 @@ _EVENT_COLUMNS = (
     *("start_date", "end_date", "precision", "start_at", "end_at", "tz", "sort_time"),
     *("span_class", "created_at", "updated_at"),
 )
+_TAG_COLUMNS = ("event_id", "tag")
+_PARTICIPATION_COLUMNS = ("event_id", "stakeholder_id", "role", "attendance")
 _FOLLOW_UP_COLUMNS = (
     *("text", "status", "done_on", "notes", "event_id", "due_start", "due_end"),
     *("due_precision", "owner_id", "created_at", "updated_at"),
@@ -391,8 +427,8 @@ def _children(accepted: Sequence[_Accepted], now: dt.datetime) -> list[_TableRow
     tags.sort(key=itemgetter(0))
     participations.sort(key=itemgetter(0))
     return [
-        _TableRows(_T, ("event_id", "tag"), tags),
-        _TableRows(_P, ("event_id", "stakeholder_id", "role", "attendance"), participations),
+        _TableRows(_T, _TAG_COLUMNS, tags),
+        _TableRows(_P, _PARTICIPATION_COLUMNS, participations),
         _TableRows(_F, _FOLLOW_UP_COLUMNS, follow_ups),
     ]
 
@@ -464,6 +500,11 @@ class _CoreStore:
             taken.add(event_id)
 
 
+Load = tuple[list[tuple[str, list[tuple[Any, ...]]]], list[int]]
+"""INSERT statements with their rows as the driver takes them, in the order to run them,
+and the ids of the new events among them."""
+
+
 class _SqliteStore:
     """SQLite, through the driver's executemany in this transaction's connection.
 
@@ -471,32 +512,55 @@ class _SqliteStore:
     anything is written (no RETURNING, children built at once). Values are bound by their
     column types' own bind processors, so the rows stored are the ones Core would store.
     A big import builds its indexes after the load rather than row by row (`_Indexing`).
+
+    With a `sink`, nothing is written here: each call's statements and rows go to the sink
+    (`import_worker`: this connection only reads, another one writes). Numbering then relies
+    on the rows of earlier calls being known here, not on reading them back, which is why
+    the largest ids and the ids taken are kept from call to call.
     """
 
-    def __init__(self, connection: Connection, now: dt.datetime) -> None:
+    def __init__(
+        self, connection: Connection, now: dt.datetime, sink: Callable[[Load], None] | None = None
+    ) -> None:
         self.connection = connection
         self.now = now
+        self.sink = sink
+        self._largest_person: int | None = None
+        self._largest_event: int | None = None
+        self._taken: set[int] = set()
+        self._rows: _BoundRows | None = None
 
     def add_people(self, people: list[_Person]) -> None:
-        largest = self.connection.execute(select(func.max(_S.c.id))).scalar() or 0
+        if self._largest_person is None:
+            self._largest_person = self.connection.execute(select(func.max(_S.c.id))).scalar() or 0
         for offset, person in enumerate(people, start=1):
-            person.id = largest + offset
-        self._insert(_people_rows(people, self.now))
+            person.id = self._largest_person + offset
+        self._largest_person += len(people)
+        bound = self._bound(_people_rows(people, self.now))
+        if self.sink is not None:
+            self.sink(([bound], []))
+        else:
+            self._execute(bound)
 
     def write(self, accepted: list[_Accepted]) -> None:
         self._number_events(accepted)
-        events = _event_rows(sorted(accepted, key=lambda item: item.event_id or 0), self.now)
+        rows = self._rows or _BoundRows(self.connection.dialect, self.now)
+        self._rows = rows
+        events, new_ids = rows.events(accepted)
+        if self.sink is not None:
+            self.sink(([events, *rows.children(accepted)], new_ids))
+            return
         tables = [table.name for table in (_E, _T, _P, _F)]
         with (
             _page_cache(self.connection, LOAD_CACHE_KIB),
-            _Indexing(self.connection, [row[0] for row in events.rows], tables) as indexing,
+            _Indexing(self.connection, len(new_ids), tables) as indexing,
         ):
-            self._execute(self._bound(events))
+            self._execute(events)
             # SQLite indexes the new events in a few long statements, during which Python's
             # sqlite3 module lets other threads run: this one prepares the other rows meanwhile.
             with ThreadPoolExecutor(max_workers=1) as helper:
-                indexed = helper.submit(indexing.after_events)
-                children = [self._bound(load) for load in _children(accepted, self.now)]
+                indexed = helper.submit(indexing.after_events, sorted(new_ids))
+                children = rows.children(accepted)
                 indexed.result()
             for bound in children:
                 self._execute(bound)
@@ -504,14 +568,18 @@ class _SqliteStore:
     def _number_events(self, accepted: list[_Accepted]) -> None:
         """Each row keeps its file id unless an event has it already (stored, or an earlier
         row's); otherwise it takes the largest id so far plus one, as SQLite would give it."""
-        taken = _stored_ids(self.connection, accepted)
-        largest = self.connection.execute(select(func.max(_E.c.id))).scalar() or 0
+        taken = self._taken
+        taken.update(_stored_ids(self.connection, accepted))
+        if self._largest_event is None:
+            self._largest_event = self.connection.execute(select(func.max(_E.c.id))).scalar() or 0
+        largest = self._largest_event
         for item in accepted:
             wanted = item.row.id
             event_id = wanted if wanted is not None and wanted not in taken else largest + 1
             taken.add(event_id)
             largest = max(largest, event_id)
             item.event_id = event_id
+        self._largest_event = largest
 
     def _insert(self, load: _TableRows) -> None:
         self._execute(self._bound(load))
@@ -524,12 +592,8 @@ class _SqliteStore:
     def _bound(self, load: _TableRows) -> tuple[str, list[tuple[Any, ...]]]:
         """The INSERT statement for `load` and its rows as the driver takes them."""
         dialect = self.connection.dialect
-        quote = dialect.identifier_preparer.quote
         columns = [load.table.c[name] for name in load.columns]
-        sql = (
-            f"INSERT INTO {quote(load.table.name)} ({', '.join(quote(c.name) for c in columns)})"
-            f" VALUES ({', '.join('?' * len(columns))})"
-        )
+        sql = _insert_sql(dialect, load.table, load.columns)
         if not load.rows:
             return sql, []
         values = list(zip(*load.rows, strict=True))
@@ -540,6 +604,166 @@ class _SqliteStore:
                 # values (days, UTC instants, enum members and their text) bind alike.
                 values[index] = tuple(map(Memo(process).__getitem__, values[index]))
         return sql, list(zip(*values, strict=True))
+
+
+class _BoundRows:
+    """`_event_rows` and `_children` for the driver, already bound: the rows `_bound` makes
+    of them, built in one pass. A column's bind processor runs once per distinct value (as
+    in `_bound`), and an event's dates once per distinct `When` (rows share them)."""
+
+    def __init__(self, dialect: Any, now: dt.datetime) -> None:
+        self.dialect = dialect
+        binds = {
+            table.name: self._processors(table, columns)
+            for table, columns in (
+                (_E, _EVENT_COLUMNS),
+                (_T, _TAG_COLUMNS),
+                (_P, _PARTICIPATION_COLUMNS),
+                (_F, _FOLLOW_UP_COLUMNS),
+            )
+        }
+        event = binds[_E.name]
+        self.kind, self.status = event["kind"], event["status"]
+        self.event_now = (event["created_at"](now), event["updated_at"](now))
+        self.dates: Memo[When, tuple[Any, ...]] = Memo(
+            lambda when: (
+                event["start_date"](when.start),
+                event["end_date"](when.end),
+                event["precision"](when.precision),
+                event["start_at"](when.start_at),
+                event["end_at"](when.end_at),
+                event["tz"](when.tz),
+                event["sort_time"](sort_time(when)),
+                event["span_class"](span_class(when.start, when.end)),
+            )
+        )
+        part = binds[_P.name]
+        self.role, self.attendance = part["role"], part["attendance"]
+        follow = binds[_F.name]
+        self.follow_up_status: Memo[str, Any] = Memo(
+            lambda text: follow["status"](FollowUpStatus(text))
+        )
+        self.done_on: Memo[str | None, Any] = Memo(
+            lambda text: follow["done_on"](dt.date.fromisoformat(text) if text else None)
+        )
+        self.due: Memo[Any, tuple[Any, Any, Any]] = Memo(
+            lambda due: (
+                follow["due_start"](due[0] if due else None),
+                follow["due_end"](due[1] if due else None),
+                follow["due_precision"](due[2] if due else None),
+            )
+        )
+        self.follow_up_notes = follow["notes"]("")
+        self.follow_up_now = (follow["created_at"](now), follow["updated_at"](now))
+        # Columns whose values go in as they are: no processor, checked here once.
+        plain = {
+            _E.name: ("id", "title", "location", "summary", "notes", "source"),
+            _T.name: _TAG_COLUMNS,
+            _P.name: ("event_id", "stakeholder_id"),
+            _F.name: ("text", "event_id", "owner_id"),
+        }
+        for table, names in plain.items():
+            assert all(binds[table][name] is _as_is for name in names), table
+        self.sql = {
+            table.name: _insert_sql(dialect, table, columns)
+            for table, columns in (
+                (_E, _EVENT_COLUMNS),
+                (_T, _TAG_COLUMNS),
+                (_P, _PARTICIPATION_COLUMNS),
+                (_F, _FOLLOW_UP_COLUMNS),
+            )
+        }
+
+    def _processors(self, table: Table, columns: Sequence[str]) -> dict[str, Callable[[Any], Any]]:
+        dialect = self.dialect
+        found: dict[str, Callable[[Any], Any]] = {}
+        for name in columns:
+            process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+            found[name] = _as_is if process is None else Memo(process).__getitem__
+        return found
+
+    def events(
+        self, accepted: list[_Accepted]
+    ) -> tuple[tuple[str, list[tuple[Any, ...]]], list[int]]:
+        """The events' INSERT in id order, and their ids in that order."""
+        kind, status, dates = self.kind, self.status, self.dates
+        created, updated = self.event_now
+        ordered = sorted(accepted, key=_event_id)
+        rows = [
+            (
+                item.event_id,
+                (row := item.row).title,
+                kind(row.kind),
+                status(row.status),
+                row.location,
+                row.summary,
+                row.notes,
+                row.source,
+                *dates[row.when],
+                created,
+                updated,
+            )
+            for item in ordered
+        ]
+        return (self.sql[_E.name], rows), [cast(int, item.event_id) for item in ordered]
+
+    def children(self, accepted: list[_Accepted]) -> list[tuple[str, list[tuple[Any, ...]]]]:
+        """Tags, participations and follow-ups as `_children` orders them, bound."""
+        tags: list[tuple[Any, ...]] = []
+        participations: list[tuple[Any, ...]] = []
+        follow_ups: list[tuple[Any, ...]] = []
+        role, attendance = self.role, self.attendance
+        status, done_on, due_of = self.follow_up_status, self.done_on, self.due
+        notes = self.follow_up_notes
+        created, updated = self.follow_up_now
+        for item in accepted:
+            event_id = item.event_id
+            row = item.row
+            if row.tags:
+                tags += [(event_id, tag) for tag in row.tags]
+            participations += [(event_id, p.id, role(r), attendance(a)) for p, r, a in item.people]
+            if row.follow_ups:
+                for cell, owner, due in zip(row.follow_ups, item.owners, item.due, strict=True):
+                    follow_ups.append(
+                        (
+                            cell.text,
+                            status[cell.status],
+                            done_on[cell.done_on],
+                            notes,
+                            event_id,
+                            *due_of[due],
+                            owner.id if owner else None,
+                            created,
+                            updated,
+                        )
+                    )
+        tags.sort(key=_first)
+        participations.sort(key=_first)
+        return [
+            (self.sql[_T.name], tags),
+            (self.sql[_P.name], participations),
+            (self.sql[_F.name], follow_ups),
+        ]
+
+
+def _as_is(value: _V) -> _V:
+    return value
+
+
+_first = itemgetter(0)
+
+
+def _event_id(item: _Accepted) -> int:
+    return item.event_id or 0
+
+
+def _insert_sql(dialect: Any, table: Table, names: Sequence[str]) -> str:
+    quote = dialect.identifier_preparer.quote
+    columns = [table.c[name] for name in names]
+    return (
+        f"INSERT INTO {quote(table.name)} ({', '.join(quote(c.name) for c in columns)})"
+        f" VALUES ({', '.join('?' * len(columns))})"
+    )
 
 
 class Memo(dict[_K, _V]):
@@ -604,15 +828,15 @@ class _Indexing:
     again from their own stored SQL.
     """
 
-    def __init__(self, connection: Connection, new_ids: list[int], tables: list[str]) -> None:
+    def __init__(self, connection: Connection, expected: int, tables: list[str]) -> None:
         self.connection = connection
-        self.new_ids = sorted(new_ids)
+        self.expected = expected  # new events (or as many as the import expects)
         self.tables = tables
         self.trigger: str | None = None
         self.indexes: dict[str, list[tuple[str, str]]] = {}  # table -> (name, sql)
 
     def __enter__(self) -> _Indexing:
-        if len(self.new_ids) < BULK_INDEX_FROM:
+        if self.expected < BULK_INDEX_FROM:
             return self
         connection = self.connection
         self.trigger = connection.exec_driver_sql(
@@ -621,7 +845,7 @@ class _Indexing:
         if self.trigger is not None:
             connection.exec_driver_sql("DROP TRIGGER events_fts_insert")
         stored = connection.execute(select(func.count()).select_from(_E)).scalar() or 0
-        if len(self.new_ids) < stored:
+        if self.expected < stored:
             return self
         quote = connection.dialect.identifier_preparer.quote
         for name, table, sql in connection.exec_driver_sql(
@@ -634,22 +858,28 @@ class _Indexing:
             connection.exec_driver_sql(f"DROP INDEX {quote(name)}")
         return self
 
-    def after_events(self) -> None:
-        """Index the new events (once they are all in): their text, then their table."""
+    def index_text(self, new_ids: Sequence[int]) -> None:
+        """Index the text of these new events (in), if the insert trigger was set aside."""
+        if self.trigger is None or not new_ids:
+            return
+        ordered = sorted(new_ids)
+        connection = self.connection
+        columns = [row[1] for row in connection.exec_driver_sql("PRAGMA table_info(events_fts)")]
+        listed = ", ".join(columns)
+        with _fts_hash_size(connection, FTS_LOAD_HASH_SIZE):
+            for start in range(0, len(ordered), 50_000):
+                connection.exec_driver_sql(
+                    f"INSERT INTO events_fts(rowid, {listed}) SELECT id, {listed} FROM events "
+                    "WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
+                    (json.dumps(ordered[start : start + 50_000]),),
+                )
+
+    def after_events(self, new_ids: Sequence[int] = ()) -> None:
+        """Once the new events are all in: index the text of `new_ids` (those not indexed
+        yet), put the trigger back, then build the events' indexes."""
+        self.index_text(new_ids)
         if self.trigger is not None:
-            connection = self.connection
-            columns = [
-                row[1] for row in connection.exec_driver_sql("PRAGMA table_info(events_fts)")
-            ]
-            listed = ", ".join(columns)
-            with _fts_hash_size(connection, FTS_LOAD_HASH_SIZE):
-                for start in range(0, len(self.new_ids), 50_000):
-                    connection.exec_driver_sql(
-                        f"INSERT INTO events_fts(rowid, {listed}) SELECT id, {listed} FROM events "
-                        "WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
-                        (json.dumps(self.new_ids[start : start + 50_000]),),
-                    )
-            connection.exec_driver_sql(self.trigger)
+            self.connection.exec_driver_sql(self.trigger)
             self.trigger = None
         self._build(_E.name)
 

@@ -6,11 +6,11 @@ import dataclasses
 import datetime as dt
 import gc
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple, TextIO, TypeVar
+from typing import Any, BinaryIO, NamedTuple, TextIO, TypeVar, cast
 
 from tracker import dates
 from tracker.clock import FixedClock
@@ -27,6 +27,7 @@ from tracker.domain import (
 )
 from tracker.errors import UserError
 from tracker.exporting import csv as timeline_csv
+from tracker.services import import_worker
 from tracker.services.bulk_import import BulkImport, Memo, move_sequence_past_ids
 from tracker.services.context import Context
 from tracker.services.csv_rows import csv_records, write_sqlite_csv
@@ -184,6 +185,18 @@ class TransferService:
 
         `columns` fills timeline columns from a file of another layout (see read_rows)."""
         with _cycle_collection_paused():
+            if import_worker.wanted(self.ctx, path):
+                # A big file on a SQLite file: read and decided by another process while
+                # this one writes (see import_worker); one transaction all the same.
+                report = ImportReport(dry_run=dry_run)
+                try:
+                    with self.ctx.write() as session:
+                        import_worker.load(self.ctx, session, path, columns, report)
+                        if dry_run:
+                            raise _DryRun
+                except _DryRun:
+                    pass
+                return report
             reader = _RowReader(self.ctx)
             parsed, problems = reader.read(path, columns)
             report = ImportReport(rows=len(parsed), dry_run=dry_run)
@@ -224,23 +237,44 @@ class _RowReader:
         self._tags: Memo[str, tuple[str, ...]] = Memo(
             lambda cell: tuple(clean_tags(timeline_csv.split_tags(cell)))
         )
+        self.bytes_read = 0
 
     def read(
         self, path: Path, columns: dict[str, str] | None = None
     ) -> tuple[list[_Row], list[RowProblem]]:
         parsed: list[_Row] = []
         problems: list[RowProblem] = []
+        for rows, found in self.chunks(path, columns):
+            parsed += rows
+            problems += found
+        return parsed, problems
+
+    def chunks(
+        self, path: Path, columns: dict[str, str] | None = None, size: int = 0, first: int = 0
+    ) -> Iterator[tuple[list[_Row], list[RowProblem]]]:
+        """The file's checked rows and its problems, `size` records at a time (0: all at
+        once; the first chunk `first` records if given); `bytes_read` tells how far into
+        the file each chunk ends."""
+        parsed: list[_Row] = []
+        problems: list[RowProblem] = []
+        wanted = first or size
+        row = self.row
         try:
             with path.expanduser().open(encoding="utf-8-sig", newline="") as handle:
-                for raw in timeline_csv.read_rows(handle, columns):
-                    if raw.problem:
-                        problems.append(RowProblem(raw.line, raw.problem))
-                        continue
-                    try:
-                        parsed.append(self.row(raw))
-                    except (UserError, ValueError) as exc:
-                        reason = str(exc)
-                        problems.append(RowProblem(raw.line, reason))
+                for line, cells, problem in timeline_csv.read_cells(handle, columns):
+                    if problem:
+                        problems.append(RowProblem(line, problem))
+                    else:
+                        try:
+                            parsed.append(row(line, cells))
+                        except (UserError, ValueError) as exc:
+                            reason = str(exc)
+                            problems.append(RowProblem(line, reason))
+                    if wanted and len(parsed) + len(problems) >= wanted:
+                        self.bytes_read = cast(BinaryIO, handle.buffer).tell()
+                        yield parsed, problems
+                        parsed, problems, wanted = [], [], size
+                self.bytes_read = cast(BinaryIO, handle.buffer).tell()
         except FileNotFoundError:
             raise UserError(f"no such file: {path}") from None
         except IsADirectoryError:
@@ -251,57 +285,84 @@ class _RowReader:
             ) from None
         except ValueError as exc:
             raise UserError(f"{path}: {exc}") from None
-        return parsed, problems
+        yield parsed, problems
 
-    def row(self, raw: timeline_csv.RawRow) -> _Row:
-        cell = raw.cells.get
-        title = " ".join(cell("title", "").split())
+    def row(self, line: int, cells: Sequence[str]) -> _Row:
+        """One record's cells, in the order of `timeline_csv.COLUMNS`, checked (the first
+        problem raised, in the order of the checks below)."""
+        (
+            id_text,
+            start,
+            end,
+            written,
+            precision,
+            kind_text,
+            title,
+            status_text,
+            location,
+            participants_cell,
+            _,
+            follow_ups_cell,
+            source,
+            tags,
+            summary,
+            notes,
+        ) = cells
+        title = " ".join(title.split())
         if not title:
             raise UserError("the title is empty")
-        kind = _enum(EventKind, cell("kind", ""), "kind")
-        today = self.ctx.today()
+        kind = _KINDS.get(kind_text) or _enum(EventKind, kind_text, "kind")
+        today = self.ctx.clock.today()  # each row as on the day it is read
         # Exact columns (start, end, precision) win; otherwise the `when` text is read.
         when = self._whens[
             (
-                cell("start", "").strip(),
-                cell("end", "").strip(),
-                cell("precision", "").strip(),
-                cell("when", "").strip(),
+                start.strip(),
+                end.strip(),
+                precision.strip(),
+                written.strip(),
                 today,
                 *self._settings,
             )
         ]
-        status_text = cell("status", "").strip()
+        status_text = status_text.strip()
         status = (
-            _enum(EventStatus, status_text, "status")
+            (_STATUSES.get(status_text) or _enum(EventStatus, status_text, "status"))
             if status_text
             else (EventStatus.HELD if when.end < today else EventStatus.PLANNED)
         )
-        participants = list(
-            map(self._people.__getitem__, timeline_csv.split_participants(cell("participants", "")))
-        )
-        follow_ups = timeline_csv.parse_follow_ups(cell("follow_ups", ""))
-        for item in follow_ups:
-            _enum(FollowUpStatus, item.status, "follow-up status")
-            if item.due:
-                self.due(item.due)
-        id_text = cell("id", "").strip()
+        if participants_cell:
+            people = self._people
+            participants = [
+                people[part] for part in map(str.strip, participants_cell.split(";")) if part
+            ]
+        else:
+            participants = []
+        if follow_ups_cell:
+            follow_ups = timeline_csv.parse_follow_ups(follow_ups_cell)
+            for item in follow_ups:
+                if item.status not in _FOLLOW_UP_STATUSES:
+                    _enum(FollowUpStatus, item.status, "follow-up status")
+                if item.due:
+                    self._dues[(item.due, today, *self._settings)]
+        else:
+            follow_ups = []
+        id_text = id_text.strip()
         if id_text and not id_text.isdigit():
             raise UserError(f"id {id_text!r} is not a whole number")
         return _Row(
-            line=raw.line,
-            id=int(id_text) if id_text else None,
-            title=title,
-            kind=kind,
-            when=when,
-            status=status,
-            location=cell("location", "").strip(),
-            participants=participants,
-            follow_ups=follow_ups,
-            source=cell("source", "").strip(),
-            tags=self._tags[cell("tags", "")],
-            summary=cell("summary", "").strip(),
-            notes=cell("notes", "").strip(),
+            line,
+            int(id_text) if id_text else None,
+            title,
+            kind,
+            when,
+            status,
+            location.strip(),
+            participants,
+            follow_ups,
+            source.strip(),
+            self._tags[tags],
+            summary.strip(),
+            notes.strip(),
         )
 
     def due(self, text: str) -> tuple[dt.date, dt.date, Precision]:
@@ -340,7 +401,9 @@ def _exact(ctx: Context, start: str, end: str, precision: Precision, written: st
         end_at = dt.datetime.fromisoformat(end)
         if start_at.tzinfo is None or end_at.tzinfo is None:
             raise ValueError("a time needs its UTC offset")
-        by_offset = ctx.rebuild(
+        by_offset = dates.at_own_offset(
+            start_at, end_at, order=ctx.settings.date_order
+        ) or ctx.rebuild(
             start_at.date(),
             end_at.date(),
             precision,
@@ -368,6 +431,23 @@ def _exact(ctx: Context, start: str, end: str, precision: Precision, written: st
 
 
 def _read_participant(part: str) -> tuple[str, Role, Attendance]:
+    """One participant's text (stripped, not empty) as (name, role, attendance)."""
+    # The form the exporter writes, "Name (role, attendance)" with a stored role and
+    # attendance, is read here directly; what `parse_participant` would read otherwise.
+    # Its pattern takes the last "(" (role and attendance hold none), no line break in
+    # the name, blanks only between the comma and the attendance.
+    if part[-1:] == ")" and "\n" not in part:
+        paren = part.rfind("(")
+        if paren > 0:
+            role, _, attendance = part[paren + 1 : -1].partition(",")
+            found_role = _ROLE_WORDS.get(role)
+            found_attendance = _ATTENDANCE_WORDS.get(attendance.lstrip())
+            if found_role is not None and found_attendance is not None:
+                return part[:paren].strip(), found_role, found_attendance
+    return _read_participant_slowly(part)
+
+
+def _read_participant_slowly(part: str) -> tuple[str, Role, Attendance]:
     name, role, attendance = timeline_csv.parse_participant(part)
     return (
         name,
@@ -411,6 +491,16 @@ _E = TypeVar("_E", EventKind, EventStatus, Role, Attendance, Precision, FollowUp
 _MEMBERS: dict[type[Any], dict[str, Any]] = {
     enum: {member.value: member for member in enum}
     for enum in (EventKind, EventStatus, Role, Attendance, Precision, FollowUpStatus)
+}
+_KINDS: dict[str, EventKind] = _MEMBERS[EventKind]
+_STATUSES: dict[str, EventStatus] = _MEMBERS[EventStatus]
+_FOLLOW_UP_STATUSES: dict[str, FollowUpStatus] = _MEMBERS[FollowUpStatus]
+# Roles and attendances that `timeline_csv.parse_participant`'s pattern reads as such.
+_ROLE_WORDS: dict[str, Role] = {
+    value: member for value, member in _MEMBERS[Role].items() if re.fullmatch("[a-z]+", value)
+}
+_ATTENDANCE_WORDS: dict[str, Attendance] = {
+    value: member for value, member in _MEMBERS[Attendance].items() if re.fullmatch("[a-z]+", value)
 }
 
 
