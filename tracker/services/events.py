@@ -217,11 +217,13 @@ class EventService:
         )
 
     def prepare(self) -> None:
-        """Build now what the first searches and counts will need (the timeline's order in
-        memory, about a second at a million events), so that they need not wait for it."""
+        """Build now what the first searches and counts will need (the stakeholders' name
+        index and the timeline's order in memory: about a second at a million events), so
+        that they need not wait for it."""
         with self._reading() as session:
             version = data_version(self.ctx, session)
             if version is not None:
+                session.info[NAME_INDEX]()
                 self._order(session, version)
 
     def _quick(self, session: Session) -> QuickReads | None:
