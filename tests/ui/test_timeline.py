@@ -181,6 +181,8 @@ async def test_edit_an_event(app: TrackerApp, services: Services) -> None:
         now = timeline(app).current
         assert now is not None and now.id == current.id
         assert "Ninth Summit of the Americas" in app.screen.query_one(EventDetail).text
+        highlighted = [text for text, on in drawn(app) if on]  # the list draws the new title
+        assert len(highlighted) == 1 and "Ninth Summit" in highlighted[0]
 
 
 async def test_delete_after_confirmation_and_undo(app: TrackerApp, services: Services) -> None:
@@ -296,3 +298,41 @@ async def test_the_app_works_the_same_on_services_opened_after_the_first_paint(
             )
     finally:
         services.close()
+
+
+def drawn(app: TrackerApp) -> list[tuple[str, bool]]:
+    """The timeline's lines as drawn: each line's text, and whether the cursor is on it."""
+    tl = timeline(app)
+    cursor = tl.get_component_rich_style("timeline--cursor").bgcolor
+    lines = [tl.render_line(y) for y in range(tl.scrollable_content_region.height)]
+    return [
+        (line.text, any(s.style is not None and s.style.bgcolor == cursor for s in line))
+        for line in lines
+    ]
+
+
+async def test_what_is_drawn_follows_the_cursor_and_the_filter(app: TrackerApp) -> None:
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        for key in ("up", "up", "down"):  # lines drawn before are drawn again, changed
+            await pilot.press(key)
+            await settle(pilot)
+            current = timeline(app).current
+            assert current is not None
+            highlighted = [text for text, on in drawn(app) if on]
+            assert len(highlighted) == 1 and current.title[:20] in highlighted[0]
+        for query in ("honduras", "castro"):  # their rows take the same places in turn
+            await pilot.press("slash")
+            box = app.screen.query_one(FilterBar).input
+            box.value = ""
+            await type_text(pilot, query)
+            await settle(pilot)
+            titles = [e.title[:20] for e in timeline(app).visible_rows()]
+            shown = [text for text, _ in drawn(app)]
+            assert titles and all(any(t in line for line in shown) for t in titles), query
+            events = [  # not the header, month and today lines
+                line
+                for line in shown
+                if line.strip() and line.split()[0] != "WHEN" and line.lstrip()[0] not in "─━▸"
+            ]
+            assert len(events) == len(titles), (query, events)  # nothing left from before

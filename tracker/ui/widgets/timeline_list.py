@@ -48,6 +48,7 @@ START, END = dt.date.min, dt.date.max  # anchors: the first and the last event
 # Seconds a new timeline stays before rows beyond the view are read and it is counted: each
 # keystroke in the filter box loads a timeline, and only the last one needs those.
 SETTLE = 0.15
+STRIPS_KEPT = 512  # drawn lines kept for redrawing (a few screens' worth)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +160,7 @@ class TimelineList(ScrollView, can_focus=True):
         self._layout_lines: list[_Line] = []
         self._version = 0
         self._line_styles: tuple[tuple[object, ...], _Styles] | None = None
+        self._strips: dict[tuple[object, ...], tuple[EventView | None, _Styles, Strip]] = {}
         self.loaded = False
 
     # -- what the screen reads ---------------------------------------------------------------
@@ -646,8 +648,21 @@ class TimelineList(ScrollView, can_focus=True):
         lines = self._layout()
         if y >= len(lines):
             return Strip.blank(width, styles.base)
-        strip = Strip(self._line_segments(lines[y], width, styles))
-        return strip.adjust_cell_length(width, styles.base)
+        # A line drawn before is drawn again as it was: the screen redraws every widget
+        # after a layout (each keystroke in the filter box), and a scroll moves lines.
+        line = lines[y]
+        row = self.row(line.index) if line.kind == "row" else None
+        key = (line, width, line.index == self._cursor, self._today, self._filter.is_empty())
+        drawn = self._strips.get(key)
+        if drawn is not None and drawn[0] is row and drawn[1] is styles:
+            return drawn[2]
+        strip = Strip(self._line_segments(line, width, styles)).adjust_cell_length(
+            width, styles.base
+        )
+        if len(self._strips) >= STRIPS_KEPT:
+            self._strips.clear()
+        self._strips[key] = (row, styles, strip)
+        return strip
 
     def _styles(self) -> _Styles:
         key = (self.rich_style, self.has_focus, self.app.theme)
