@@ -8,6 +8,8 @@ import platform
 import shutil
 import sqlite3
 import subprocess
+import time
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 
@@ -47,6 +49,30 @@ def _version(package: str) -> str:
         return "absent"
 
 
+def reference_work() -> str:
+    """The same small work every run, timed (best of three): a pure Python loop, and a
+    SQLite sort of 200,000 rows in memory. A shared virtual machine's speed drifts with its
+    neighbours (memory-bound work most); this says how fast it was for this run."""
+
+    def best(work: Callable[[], object]) -> float:
+        times = []
+        for _ in range(3):
+            started = time.perf_counter()
+            work()
+            times.append(time.perf_counter() - started)
+        return min(times)
+
+    connection = sqlite3.connect(":memory:")
+    connection.execute("CREATE TABLE t (k INTEGER, v TEXT)")
+    connection.executemany(
+        "INSERT INTO t VALUES (?, ?)", ((i * 7919 % 200_003, str(i)) for i in range(200_000))
+    )
+    loop = best(lambda: sum(range(10_000_000)))
+    ordered = best(lambda: connection.execute("SELECT k, v FROM t ORDER BY k").fetchall())
+    connection.close()
+    return f"Python loop {loop * 1000:.0f} ms, SQLite sort {ordered * 1000:.0f} ms"
+
+
 def describe() -> dict[str, str]:
     return {
         "date": dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
@@ -59,4 +85,5 @@ def describe() -> dict[str, str]:
         "sqlalchemy": _version("sqlalchemy"),
         "textual": _version("textual"),
         "load average at start": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+        "reference work at start (best of 3)": reference_work(),
     }
