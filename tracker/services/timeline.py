@@ -195,8 +195,7 @@ class TimelineOrder:
         self.ids = ids  # position -> event id
         self.days = days
         self.rank = array("i", bytes(4 * (max(ids, default=0) + 1)))  # event id -> position
-        for position, event_id in enumerate(ids):
-            self.rank[event_id] = position
+        deque(map(self.rank.__setitem__, ids, range(len(ids))), maxlen=0)  # a loop in C
 
     @classmethod
     def build(cls, session: Session, days: Days) -> TimelineOrder:
