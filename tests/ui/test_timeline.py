@@ -336,3 +336,15 @@ async def test_what_is_drawn_follows_the_cursor_and_the_filter(app: TrackerApp) 
                 if line.strip() and line.split()[0] != "WHEN" and line.lstrip()[0] not in "─━▸"
             ]
             assert len(events) == len(titles), (query, events)  # nothing left from before
+
+
+async def test_the_details_follow_a_typed_query_once_the_keys_pause(app: TrackerApp) -> None:
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "inauguration")
+        await settle(pilot, 0.3)  # longer than DETAIL_PAUSE
+        current = timeline(app).current
+        assert current is not None and "Inauguration" in current.title
+        assert app.focused is app.screen.query_one(FilterBar).input  # still typing
+        assert current.title in app.screen.query_one(EventDetail).text

@@ -147,8 +147,14 @@ class TimelineScreen(TrackerScreen):
             else count(0, "event")
         )
         # The detail pane follows at most every DETAIL_PAUSE while the cursor runs (a held
-        # page down): laying it out again costs more than moving the list.
+        # page down): laying it out again costs more than moving the list. While a query is
+        # typed it waits until the keys pause, so that each key only redraws the list.
         self._detail_next = message
+        if self.filter_bar.input.has_focus:
+            if self._detail_timer is not None:
+                self._detail_timer.stop()
+            self._detail_timer = self.set_timer(DETAIL_PAUSE, self._show_detail)
+            return
         wait = self._detail_shown + DETAIL_PAUSE - time.monotonic()
         if wait <= 0:
             self._show_detail()
