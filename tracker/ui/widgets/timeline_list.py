@@ -12,7 +12,7 @@ from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events, work
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -161,6 +161,7 @@ class TimelineList(ScrollView, can_focus=True):
         self._version = 0
         self._line_styles: tuple[tuple[object, ...], _Styles] | None = None
         self._strips: dict[tuple[object, ...], tuple[EventView | None, _Styles, Strip]] = {}
+        self._pass: tuple[int, _Styles] | None = None
         self.loaded = False
 
     # -- what the screen reads ---------------------------------------------------------------
@@ -641,10 +642,18 @@ class TimelineList(ScrollView, can_focus=True):
     def on_blur(self) -> None:
         self._changed()
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # What every line of this pass needs, worked out once for all of them (the widget's
+        # style walks its ancestors each time it is asked).
+        self._pass = (self.scrollable_content_region.width, self._styles())
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._pass = None
+
     def render_line(self, y: int) -> Strip:
         # Segments built directly (no Rich Text per cell): a page down redraws every line.
-        width = self.scrollable_content_region.width
-        styles = self._styles()
+        width, styles = self._pass or (self.scrollable_content_region.width, self._styles())
         lines = self._layout()
         if y >= len(lines):
             return Strip.blank(width, styles.base)
