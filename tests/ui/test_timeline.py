@@ -348,3 +348,16 @@ async def test_the_details_follow_a_typed_query_once_the_keys_pause(app: Tracker
         assert current is not None and "Inauguration" in current.title
         assert app.focused is app.screen.query_one(FilterBar).input  # still typing
         assert current.title in app.screen.query_one(EventDetail).text
+
+
+async def test_start_up_objects_are_set_aside_from_the_collector_while_the_app_runs(
+    app: TrackerApp,
+) -> None:
+    import gc
+
+    assert gc.get_freeze_count() == 0
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await app.workers.wait_for_complete()  # the names, then the search indexes
+        assert gc.get_freeze_count() > 0
+    assert gc.get_freeze_count() == 0  # given back when the app ends

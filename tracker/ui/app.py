@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -53,6 +54,7 @@ class TrackerApp(App[None]):
         self.names: tuple[str, ...] = ()
         self.data_version = 0
         self._shown = False
+        self._frozen = False
         self.theme = DARK
         self.add_mode("timeline", lambda: TimelineScreen())
         self.add_mode("stakeholders", _stakeholders_screen)
@@ -60,6 +62,10 @@ class TrackerApp(App[None]):
 
     def on_mount(self) -> None:
         self.switch_mode("timeline")
+
+    def on_unmount(self) -> None:
+        if self._frozen:  # the collector takes back what start-up set aside
+            gc.unfreeze()
 
     def timeline_shown(self) -> None:
         """The first timeline is on screen: now load what can wait (the names for completion,
@@ -82,6 +88,14 @@ class TrackerApp(App[None]):
         self.post_message(NamesLoaded(names))
         with contextlib.suppress(Exception):  # a head start only: counting builds it too
             self.services.events.prepare()
+        if not self._frozen:
+            # What start-up built lives as long as the app (the libraries, the screens, the
+            # indexes): set aside from the cyclic collector, whose full passes would walk it
+            # all again every so often (a tenth of a second each at a million events) while
+            # keys are being typed.
+            self._frozen = True
+            gc.collect()  # what is garbage already is not set aside with the rest
+            gc.freeze()
 
     def on_names_loaded(self, message: NamesLoaded) -> None:
         self.names = message.names
