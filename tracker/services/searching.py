@@ -91,6 +91,12 @@ class SearchWindows:
         search = lite.Search(_match(connection, text), _names(names, text))
         cap = GATHER_BELOW
         text_count = 0 if search.match is None else lite.text_count(connection, search.match, cap)
+        spaced = " ".join(text.split())
+        if not isinstance(search.names, str):
+            again = self._again(version, spaced, text_count, search.names)
+            if again is not None:
+                remember(again)
+                return _from_matches(connection, again, anchor, before, after)
         if isinstance(search.names, str):
             names_count = cap
         else:
@@ -102,22 +108,14 @@ class SearchWindows:
         timeline = order()
         if timeline is None:
             return None
-        spaced = " ".join(text.split())
-        matches = None
-        if text_count + names_count < cap:
-            assert not isinstance(search.names, str)
-            matches = self._again(version, spaced, text_count, search.names)
-        if matches is None:
-            ids = lite.search_ids(connection, search)
-            if len(ids) > MATCHES_CAP:
-                return None
-            # The order and these ids are of one data version: every id has its place.
-            matches = Matches.of(timeline, map(timeline.rank.__getitem__, ids))
-            if text_count + names_count < cap and not isinstance(search.names, str):
-                with self._lock:
-                    self._recent.append(
-                        _Gathered(version, spaced, text_count, search.names, matches)
-                    )
+        ids = lite.search_ids(connection, search)
+        if len(ids) > MATCHES_CAP:
+            return None
+        # The order and these ids are of one data version: every id has its place.
+        matches = Matches.of(timeline, map(timeline.rank.__getitem__, ids))
+        if text_count + names_count < cap and not isinstance(search.names, str):
+            with self._lock:
+                self._recent.append(_Gathered(version, spaced, text_count, search.names, matches))
         remember(matches)
         return _from_matches(connection, matches, anchor, before, after)
 
