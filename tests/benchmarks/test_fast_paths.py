@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import io
 import itertools
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -333,7 +334,16 @@ def test_search_windows_match_the_whole_list_as_a_search_is_typed(
     everyone = services.events.list(EventFilter())
     words = sorted({w for e in everyone for w in e.title.split() if len(w) > 5 and w.isalpha()})
     person = everyone[11].participants[0].name
+    # Two words alike in their first five letters, not in their sixth: typing one past
+    # the prefix indexes narrows the terms the shorter text was spelled out as.
+    texts_words = {
+        w.lower()
+        for e in everyone
+        for w in re.findall(r"[A-Za-z]{6,}", f"{e.title} {e.location} {e.summary} {e.notes}")
+    }
+    forked = min(a for a in texts_words for b in texts_words if a[:5] == b[:5] and a[5] != b[5])
     texts = [
+        *_typed(forked.lower()),
         *_typed(words[0].lower()),  # past the prefix indexes: spelled out as whole terms
         *_typed(words[-1].upper()),
         *_typed(person.split()[-1]),  # a participant's name, the text side too

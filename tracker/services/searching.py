@@ -70,6 +70,7 @@ class SearchWindows:
 
     def __init__(self) -> None:
         self._recent: deque[_Gathered] = deque(maxlen=8)
+        self._known_terms: dict[tuple[object, str], list[str] | None] = {}
         self._lock = threading.Lock()
 
     def window(
@@ -88,7 +89,7 @@ class SearchWindows:
         """The window of the search `text` around `anchor` (see `EventService.window`), or
         None when it is better read another way (the timeline's order is not in memory yet
         for a search to gather, or the search keeps too many events for that)."""
-        search = lite.Search(_match(connection, text), _names(names, text))
+        search = lite.Search(self._match(connection, text, version), _names(names, text))
         cap = GATHER_BELOW
         text_count = 0 if search.match is None else lite.text_count(connection, search.match, cap)
         spaced = " ".join(text.split())
@@ -137,25 +138,41 @@ class SearchWindows:
                 return gathered.matches
         return None
 
+    def _match(self, connection: sqlite3.Connection, text: str, version: object) -> str | None:
+        """`fts_query(text)`, each long plain word spelled out as the terms it begins; None
+        when no event's text can match."""
+        longest = max(FTS_PREFIXES, default=0)
+        parts: list[str] = []
+        for word in text.split():
+            plain = word.lower()
+            if len(plain) > longest and plain.isascii() and plain.isalnum():
+                terms = self._terms(connection, plain, version)
+                if terms is not None:
+                    if not terms:
+                        return None  # every word must appear: this one is in no event's text
+                    parts.append("(" + " OR ".join(f'"{term}"' for term in terms) + ")")
+                    continue
+            part = fts_query(word)
+            if part:
+                parts.append(part)
+        return " AND ".join(parts) or None
 
-def _match(connection: sqlite3.Connection, text: str) -> str | None:
-    """`fts_query(text)`, each long plain word spelled out as the terms it begins; None
-    when no event's text can match."""
-    longest = max(FTS_PREFIXES, default=0)
-    parts: list[str] = []
-    for word in text.split():
-        plain = word.lower()
-        if len(plain) > longest and plain.isascii() and plain.isalnum():
-            terms = lite.fts_terms(connection, plain, TERMS_LIMIT)
-            if terms is not None:
-                if not terms:
-                    return None  # every word must appear: this one is in no event's text
-                parts.append("(" + " OR ".join(f'"{term}"' for term in terms) + ")")
-                continue
-        part = fts_query(word)
-        if part:
-            parts.append(part)
-    return " AND ".join(parts) or None
+    def _terms(
+        self, connection: sqlite3.Connection, word: str, version: object
+    ) -> list[str] | None:
+        """`lite.fts_terms` of `word`, or, as a word is typed on, those of a word it begins
+        with that it begins too (reading the index's terms costs as much as they occur)."""
+        with self._lock:
+            known = [(w, t) for (v, w), t in self._known_terms.items() if v == version]
+        for shorter, terms in known:
+            if word.startswith(shorter) and terms is not None:
+                return [term for term in terms if term.startswith(word)]
+        terms = lite.fts_terms(connection, word, TERMS_LIMIT)
+        with self._lock:
+            if len(self._known_terms) > 64:
+                self._known_terms.clear()
+            self._known_terms[version, word] = terms
+        return terms
 
 
 def _names(index: NameIndex, text: str) -> tuple[int, ...] | str:
