@@ -91,18 +91,20 @@ class SearchWindows:
         for a search to gather, or the search keeps too many events for that)."""
         search = lite.Search(self._match(connection, text, version), _names(names, text))
         cap = GATHER_BELOW
-        text_count = 0 if search.match is None else lite.text_count(connection, search.match, cap)
         spaced = " ".join(text.split())
+        # Whether it keeps fewer than `cap` events, counted; not when more stakeholders than
+        # NAMES_LIMIT have the text in their names (then it keeps many: walk at once).
+        small = False
+        text_count = 0
         if not isinstance(search.names, str):
+            if search.match is not None:
+                text_count = lite.text_count(connection, search.match, cap)
             again = self._again(version, spaced, text_count, search.names)
             if again is not None:
                 remember(again)
                 return _from_matches(connection, again, anchor, before, after)
-        if isinstance(search.names, str):
-            names_count = cap
-        else:
-            names_count = lite.involving_count(connection, search.names, cap)
-        if text_count + names_count >= cap:
+            small = text_count + lite.involving_count(connection, search.names, cap) < cap
+        if not small:
             walked = _walk(connection, search, anchor, before, after)
             if walked is not None:
                 return walked
@@ -114,7 +116,8 @@ class SearchWindows:
             return None
         # The order and these ids are of one data version: every id has its place.
         matches = Matches.of(timeline, map(timeline.rank.__getitem__, ids))
-        if text_count + names_count < cap and not isinstance(search.names, str):
+        if small:
+            assert not isinstance(search.names, str)
             with self._lock:
                 self._recent.append(_Gathered(version, spaced, text_count, search.names, matches))
         remember(matches)
