@@ -115,7 +115,10 @@ class SearchWindows:
         if len(ids) > MATCHES_CAP:
             return None
         # The order and these ids are of one data version: every id has its place.
-        matches = Matches.of(timeline, map(timeline.rank.__getitem__, ids))
+        try:
+            matches = Matches.of(timeline, map(timeline.rank.__getitem__, ids))
+        except IndexError:  # not so after all: let the plain reads answer
+            return None
         if small:
             assert not isinstance(search.names, str)
             with self._lock:
