@@ -8,6 +8,7 @@ the same way: one line, `tracker: error: ...`, exit code 2.
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,9 +19,16 @@ from tracker.errors import UserError
 def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     app, db = _app_only(args)
+    # Loading the modules makes tens of thousands of objects and no garbage: the cyclic
+    # collector's passes over them would be wasted. It is held off until the command line
+    # is loaded (then what was loaded is set aside from its passes), or, for the app, until
+    # the app has set up what it keeps (`TrackerApp.load_names`).
+    gc.disable()
     if not app:
         from tracker.cli import main as cli_main
 
+        gc.freeze()
+        gc.enable()
         cli_main(args)
         return
     with reporting_errors():

@@ -81,21 +81,28 @@ class TrackerApp(App[None]):
         """The stakeholders' names for completion; then, for the data as it is now, what
         searches will need (the timeline's order in memory), so the first does not wait."""
         try:
-            names = tuple(name for name, _ in self.services.stakeholders.names())
-        except Exception as exc:
-            self.post_message(ActionFailed(f"could not read stakeholder names: {exc}"))
-            return
-        self.post_message(NamesLoaded(names))
-        with contextlib.suppress(Exception):  # a head start only: counting builds it too
-            self.services.events.prepare()
+            try:
+                names = tuple(name for name, _ in self.services.stakeholders.names())
+            except Exception as exc:
+                self.post_message(ActionFailed(f"could not read stakeholder names: {exc}"))
+                return
+            self.post_message(NamesLoaded(names))
+            with contextlib.suppress(Exception):  # a head start only: counting builds it too
+                self.services.events.prepare()
+        finally:
+            self._set_aside()
+
+    def _set_aside(self) -> None:
+        """Once: what start-up built lives as long as the app (the libraries, the screens,
+        the indexes), so it is set aside from the cyclic collector, whose full passes would
+        walk it all again every so often (a tenth of a second each at a million events)
+        while keys are typed. The collector runs from then on (`tracker` holds it off while
+        it starts)."""
         if not self._frozen:
-            # What start-up built lives as long as the app (the libraries, the screens, the
-            # indexes): set aside from the cyclic collector, whose full passes would walk it
-            # all again every so often (a tenth of a second each at a million events) while
-            # keys are being typed.
             self._frozen = True
             gc.collect()  # what is garbage already is not set aside with the rest
             gc.freeze()
+            gc.enable()
 
     def on_names_loaded(self, message: NamesLoaded) -> None:
         self.names = message.names
