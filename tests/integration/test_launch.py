@@ -110,3 +110,29 @@ def test_commands_still_go_to_the_command_line(
     result = _run("--db", str(db_path), "event", "list", "--from", "June 2022", data=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "Summit of the Americas" in result.stdout
+
+
+COLLECTOR = """
+import gc, sys
+from tracker import cli
+
+ran = cli.main
+
+def main(args):
+    print("DURING", gc.isenabled(), gc.get_freeze_count() > 0, file=sys.__stderr__)
+    ran(args)
+
+cli.main = main
+from tracker.launch import main as launch
+try:
+    launch(sys.argv[1:])
+except SystemExit:
+    pass
+"""
+
+
+def test_a_command_runs_with_the_collector_on(tmp_path: Path) -> None:
+    # Held off while the modules load, it runs again, over what came after, for the command.
+    done = _run("when", "May 2022", data=tmp_path, script=COLLECTOR)
+    assert "DURING True True" in done.stderr, done.stderr
+    assert "May 2022" in done.stdout
