@@ -12,7 +12,10 @@ before and from an anchor, in timeline order, that the search keeps. Two ways gi
   that keeps few ("honduras"). Those matches then also answer `locate` and later windows.
 
 Which one is decided by counting the text's matches no further than `GATHER_BELOW` (an
-index read, a few milliseconds), and the names' from the stakeholders the name index finds.
+index read, a few milliseconds), and the names' from the stakeholders the name index finds;
+a text that more than NAMES_LIMIT stakeholders' names hold walks at once. A walk that has
+tested WALK_BUDGET rows without filling the window (a search dense elsewhere, sparse here)
+gathers after all.
 
 Typing extends the search one letter at a time, and a longer text keeps a subset of what
 its prefix kept: when the counts on both sides are unchanged ("cas", "cast", "castr"),
@@ -21,6 +24,7 @@ the sets are the same and the gathered matches are used again as they are.
 A word longer than FTS5's prefix indexes is spelled out as the terms of the index it begins
 ("meeti" as "meeting"): FTS5 answers such a prefix by merging the lists of every term it
 begins each time it is asked, milliseconds for each row a walk tests; whole terms it looks up.
+Typed on, the word's terms are those of the shorter word that it begins, narrowed.
 
 The rows are those `tracker.services.timeline.read_window` returns for the same filter;
 tests compare the two on generated files.
