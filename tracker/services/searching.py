@@ -100,6 +100,7 @@ class SearchWindows:
         # NAMES_LIMIT have the text in their names (then it keeps many: walk at once).
         small = False
         text_count = 0
+        involved: list[int] = []
         if not isinstance(search.names, str):
             if search.match is not None:
                 text_count = lite.text_count(connection, search.match, cap)
@@ -107,7 +108,9 @@ class SearchWindows:
             if again is not None:
                 remember(again)
                 return _from_matches(connection, again, anchor, before, after)
-            small = text_count + lite.involving_count(connection, search.names, cap) < cap
+            if text_count < cap:
+                involved = lite.involving_ids(connection, search.names, cap - text_count)
+                small = text_count + len(involved) < cap
         if not small:
             walked = _walk(connection, search, anchor, before, after)
             if walked is not None:
@@ -115,7 +118,12 @@ class SearchWindows:
         timeline = order()
         if timeline is None:
             return None
-        ids = lite.search_ids(connection, search)
+        if small:  # the names' events are read already
+            ids = involved + (
+                [] if search.match is None else lite.text_ids(connection, search.match)
+            )
+        else:
+            ids = lite.search_ids(connection, search)
         if len(ids) > MATCHES_CAP:
             return None
         # The order and these ids are of one data version: every id has its place.

@@ -361,51 +361,46 @@ def text_count(connection: sqlite3.Connection, match: str, cap: int) -> int:
     )
 
 
-def involving_count(
+def involving_ids(
     connection: sqlite3.Connection, stakeholder_ids: Sequence[int], cap: int
-) -> int:
-    """How many participations `stakeholder_ids` have, counting up to `cap`."""
+) -> list[int]:
+    """The events `stakeholder_ids` take part in, one id per participation, at most `cap`
+    of them (so a count up to `cap` as well)."""
     if not stakeholder_ids:
-        return 0
-    return int(
-        connection.execute(
-            "SELECT count(*) FROM (SELECT event_id FROM participations "
-            "WHERE stakeholder_id IN (SELECT value FROM json_each(?)) LIMIT ?)",
-            (_id_list(stakeholder_ids), cap),
-        ).fetchone()[0]
+        return []
+    return _ids(
+        connection,
+        "SELECT event_id AS id FROM participations "
+        "WHERE stakeholder_id IN (SELECT value FROM json_each(?)) LIMIT ?",
+        (_id_list(stakeholder_ids), cap),
     )
+
+
+def text_ids(connection: sqlite3.Connection, match: str) -> list[int]:
+    """The events whose text matches the FTS5 expression `match`."""
+    return _ids(connection, "SELECT rowid AS id FROM events_fts WHERE events_fts MATCH ?", (match,))
 
 
 def search_ids(connection: sqlite3.Connection, search: Search) -> list[int]:
     """The ids of every event `search` keeps (an event may be listed twice)."""
-    queries: list[tuple[str, tuple[Any, ...]]] = []
-    if search.match is not None:
-        queries.append(
-            ("SELECT rowid AS id FROM events_fts WHERE events_fts MATCH ?", (search.match,))
-        )
+    found = [] if search.match is None else text_ids(connection, search.match)
     if isinstance(search.names, str):
-        queries.append(
-            (
-                "SELECT p.event_id AS id FROM participations p JOIN stakeholders s "
-                "ON s.id = p.stakeholder_id WHERE s.name_key LIKE ? ESCAPE '\\'",
-                (search.names,),
-            )
+        found += _ids(
+            connection,
+            "SELECT p.event_id AS id FROM participations p JOIN stakeholders s "
+            "ON s.id = p.stakeholder_id WHERE s.name_key LIKE ? ESCAPE '\\'",
+            (search.names,),
         )
-    elif search.names:
-        queries.append(
-            (
-                "SELECT event_id AS id FROM participations "
-                "WHERE stakeholder_id IN (SELECT value FROM json_each(?))",
-                (_id_list(search.names),),
-            )
-        )
-    found: list[int] = []
-    for sql, params in queries:
-        # One row, one step: a row at a time, Python would take the GIL back at each.
-        (listed,) = connection.execute(f"SELECT group_concat(id) FROM ({sql})", params).fetchone()
-        if listed:
-            found += map(int, listed.split(","))
+    else:
+        found += involving_ids(connection, search.names, -1)  # -1: no limit
     return found
+
+
+def _ids(connection: sqlite3.Connection, sql: str, params: Sequence[Any]) -> list[int]:
+    """The `id` column of `sql`'s rows, read as one text: one row, one step (a row at a
+    time, Python would take the GIL back at each)."""
+    (listed,) = connection.execute(f"SELECT group_concat(id) FROM ({sql})", params).fetchone()
+    return list(map(int, listed.split(","))) if listed else []
 
 
 def rows_by_ids(connection: sqlite3.Connection, ids: Sequence[int]) -> list[Row]:
@@ -547,7 +542,7 @@ __all__ = [
     "Search",
     "details",
     "fts_terms",
-    "involving_count",
+    "involving_ids",
     "list_events",
     "open_at_head",
     "open_follow_ups",
@@ -560,5 +555,6 @@ __all__ = [
     "sqlite_file",
     "stored_key",
     "text_count",
+    "text_ids",
     "timeline_window",
 ]
