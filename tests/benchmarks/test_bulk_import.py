@@ -69,8 +69,12 @@ def fresh(tmp_path: Path) -> Iterator[Services]:
 
 
 def _contents(db: Path) -> dict[str, Any]:
-    """Everything an import may change: each table's rows in rowid order (without the
-    timestamps of the moment), the schema, the search index's answers and settings."""
+    """Everything an import may change: each table's rows (without the timestamps of the
+    moment), the schema, the search index's answers and settings. Rows with an id of their
+    own are compared with it, in id order; the rows of a table keyed by other columns (who
+    took part in which event, an event's tags) as a set: SQLite's own numbering of those
+    follows the order they were written in, which a worker's chunks change, and nothing
+    reads it."""
     with sqlite3.connect(db) as connection:
         tables = [
             name
@@ -86,9 +90,20 @@ def _contents(db: Path) -> dict[str, Any]:
                 for row in connection.execute(f"PRAGMA table_info({table})")
                 if row[1] not in ("created_at", "updated_at")
             ]
-            found[table] = connection.execute(
-                f"SELECT rowid, {', '.join(columns)} FROM {table} ORDER BY rowid"
-            ).fetchall()
+            key = [
+                row[2].upper()
+                for row in connection.execute(f"PRAGMA table_info({table})")
+                if row[5]
+            ]
+            if key == ["INTEGER"]:  # a one-column INTEGER PRIMARY KEY is the rowid
+                found[table] = connection.execute(
+                    f"SELECT {', '.join(columns)} FROM {table} ORDER BY rowid"
+                ).fetchall()
+            else:
+                found[table] = sorted(
+                    connection.execute(f"SELECT {', '.join(columns)} FROM {table}").fetchall(),
+                    key=repr,
+                )
         found["schema"] = sorted(
             connection.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall()
         )

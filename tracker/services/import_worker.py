@@ -69,6 +69,8 @@ class _Job:
     clock: Clock
     path: Path
     columns: dict[str, str] | None
+    chunk_rows: int = CHUNK_ROWS  # as this process has them (the worker's module is fresh)
+    first_chunk_rows: int = FIRST_CHUNK_ROWS
 
 
 def load(
@@ -87,7 +89,10 @@ def load(
     receiving, sending = spawn.Pipe(duplex=False)
     worker = spawn.Process(
         target=_work,
-        args=(sending, _Job(ctx.settings, ctx.clock, path, columns)),
+        args=(
+            sending,
+            _Job(ctx.settings, ctx.clock, path, columns, CHUNK_ROWS, FIRST_CHUNK_ROWS),
+        ),
         name="tracker-import-reader",
         daemon=True,
     )
@@ -185,7 +190,9 @@ def _work(sending: Pipe, job: _Job) -> None:
                     sending.send(("load", expected, load))
 
             bulk = bulk_import.BulkImport(session, report, problems, reader.due, sink=send)
-            for rows, found in reader.chunks(job.path, job.columns, CHUNK_ROWS, FIRST_CHUNK_ROWS):
+            for rows, found in reader.chunks(
+                job.path, job.columns, job.chunk_rows, job.first_chunk_rows
+            ):
                 if not expected:
                     read = len(rows) + len(found)
                     expected = read * size // max(reader.bytes_read, 1)
