@@ -238,16 +238,11 @@ def _from_matches(
         key = lite.stored_key(connection, event_id)
         return None if key is None else (dt.date.fromisoformat(key[0]), key[1])
 
-    at = matches.index(anchor, stored)
-    if at is None:
+    found = matches.around(anchor, before, after, stored)
+    if found is None:
         return None
-    first = max(at - before, 0) if anchor is not None else 0
-    last = min(at + after, len(matches))
-    return Rows(
-        lite.rows_by_ids(connection, matches.ids(first, last)),
-        more_before=first > 0,
-        more_after=last < len(matches),
-    )
+    ids, more_before, more_after = found
+    return Rows(lite.rows_by_ids(connection, ids), more_before=more_before, more_after=more_after)
 
 
 __all__ = ["GATHER_BELOW", "Rows", "SearchWindows"]

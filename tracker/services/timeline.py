@@ -296,6 +296,23 @@ class Matches:
             return None
         return self.marks.count(1, 0, position)
 
+    def around(
+        self,
+        anchor: Anchor,
+        before: int,
+        after: int,
+        stored: Callable[[int], tuple[dt.date, int] | None] = lambda i: None,
+    ) -> tuple[list[int], bool, bool] | None:
+        """A window's event ids (up to `before` matches before `anchor` and `after` from
+        it, in timeline order) and whether more lie before and after them; None when the
+        anchor cannot be placed (see `index`)."""
+        at = self.index(anchor, stored)
+        if at is None:
+            return None
+        first = max(at - before, 0) if anchor is not None else 0
+        last = min(at + after, len(self))
+        return self.ids(first, last), first > 0, last < len(self)
+
 
 def gather_matches(
     session: Session, flt: EventFilter, people: list[int], order: Callable[[], TimelineOrder]
@@ -308,12 +325,10 @@ def gather_matches(
         ids = _set_ids(session, flt, people, MATCHES_CAP)  # from indexes alone: no event rows
         if ids is None:
             return None
-        timeline = order()
-        return Matches.of(timeline, timeline.positions(ids))
-    sizes = _set_sizes(session, flt, people, MATCHES_CAP)
-    if not sizes or min(sizes)[0] > MATCHES_CAP:
-        return None
     else:
+        sizes = _set_sizes(session, flt, people, MATCHES_CAP)
+        if not sizes or min(sizes)[0] > MATCHES_CAP:
+            return None
         smallest = min(sizes)[1]
         if smallest == "dates":
             plan = Plan(driver=Driver.DATES, sets=Access.PROBE, search=SearchPlan(Access.PROBE))
@@ -408,17 +423,16 @@ def stored_key(session: Session, event_id: int) -> tuple[dt.date, int] | None:
 def window_of(
     ctx: Context, session: Session, matches: Matches, anchor: Anchor, before: int, after: int
 ) -> Window | None:
-    at = matches.index(anchor, lambda event_id: stored_key(session, event_id))
-    if at is None:
+    found = matches.around(anchor, before, after, lambda event_id: stored_key(session, event_id))
+    if found is None:
         return None
-    first = max(at - before, 0) if anchor is not None else 0
-    last = min(at + after, len(matches))
-    rows = rows_by_id(session, matches.ids(first, last))
+    ids, more_before, more_after = found
+    rows = rows_by_id(session, ids)
     return Window(
         rows=tuple(load_event_views(ctx, session, rows)),
         keys=tuple(key_of(row) for row in rows),
-        more_before=first > 0,
-        more_after=last < len(matches),
+        more_before=more_before,
+        more_after=more_after,
     )
 
 
