@@ -237,30 +237,47 @@ def _conditions(connection: sqlite3.Connection, listing: Listing) -> tuple[list[
     return where, params
 
 
+Key = tuple[str, int, int]
+"""A row's place in timeline order as stored: (start_date, sort_time, id)."""
+
+
 def timeline_window(
     connection: sqlite3.Connection, day: dt.date | None, *, before: int, after: int
 ) -> tuple[list[Row], list[Row]]:
     """The unfiltered timeline around `day`: up to `before + 1` rows starting before it
     (nearest first) and up to `after + 1` from it on; the extra row of each tells whether
     more lie beyond. With no day, the start of the timeline and nothing before."""
-    if day is None:
-        later = connection.execute(
-            f"SELECT {EVENT_COLUMNS} FROM events ORDER BY {TIMELINE_ORDER} LIMIT ?", (after + 1,)
-        ).fetchall()
-        return [], later
-    later = connection.execute(
-        f"SELECT {EVENT_COLUMNS} FROM events WHERE start_date >= ? "
-        f"ORDER BY {TIMELINE_ORDER} LIMIT ?",
-        (day.isoformat(), after + 1),
-    ).fetchall()
+    later = _in_order(connection, EVENT_COLUMNS, *_from(day, False), False, after + 1)
     earlier: list[Row] = []
-    if before:
-        earlier = connection.execute(
-            f"SELECT {EVENT_COLUMNS} FROM events WHERE start_date < ? "
-            f"ORDER BY {TIMELINE_ORDER_DESC} LIMIT ?",
-            (day.isoformat(), before + 1),
-        ).fetchall()
+    if before and day is not None:
+        earlier = _in_order(connection, EVENT_COLUMNS, *_from(day, True), True, before + 1)
     return earlier, later
+
+
+def _from(anchor: dt.date | Key | None, descending: bool) -> tuple[list[str], list[Any]]:
+    """The rows from `anchor` on (descending: before it), as conditions."""
+    if anchor is None:
+        return [], []
+    if isinstance(anchor, dt.date):
+        return [f"start_date {'<' if descending else '>='} ?"], [anchor.isoformat()]
+    return [f"(start_date, sort_time, id) {'<' if descending else '>='} (?, ?, ?)"], list(anchor)
+
+
+def _in_order(
+    connection: sqlite3.Connection,
+    columns: str,
+    where: list[str],
+    params: list[Any],
+    descending: bool,
+    limit: int,
+    offset: int = 0,
+) -> list[Row]:
+    """`columns` of the events `where` keeps, in timeline order (descending: backwards)."""
+    sql = f"SELECT {columns} FROM events"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += f" ORDER BY {TIMELINE_ORDER_DESC if descending else TIMELINE_ORDER} LIMIT ? OFFSET ?"
+    return connection.execute(sql, [*params, limit, offset]).fetchall()
 
 
 # -- searching ----------------------------------------------------------------------------
@@ -275,10 +292,6 @@ class Search:
 
     match: str | None
     names: tuple[int, ...] | str
-
-
-Key = tuple[str, int, int]
-"""A row's place in timeline order as stored: (start_date, sort_time, id)."""
 
 
 def _search_test(search: Search) -> tuple[str, list[Any]]:
@@ -308,15 +321,6 @@ def _search_test(search: Search) -> tuple[str, list[Any]]:
     return ("(" + " OR ".join(terms) + ")" if terms else "0"), params
 
 
-def _from(anchor: dt.date | Key | None, descending: bool) -> tuple[list[str], list[Any]]:
-    """The rows from `anchor` on (descending: before it), as conditions."""
-    if anchor is None:
-        return [], []
-    if isinstance(anchor, dt.date):
-        return [f"start_date {'<' if descending else '>='} ?"], [anchor.isoformat()]
-    return [f"(start_date, sort_time, id) {'<' if descending else '>='} (?, ?, ?)"], list(anchor)
-
-
 def search_walk(
     connection: sqlite3.Connection,
     search: Search,
@@ -331,24 +335,15 @@ def search_walk(
     each tested as the walk reaches it; and whether those rows reach the timeline's end
     (else rows beyond them may match too)."""
     where, params = _from(anchor, descending)
-    order = TIMELINE_ORDER_DESC if descending else TIMELINE_ORDER
-    bound = connection.execute(
-        "SELECT start_date, sort_time, id FROM events"
-        + (" WHERE " + " AND ".join(where) if where else "")
-        + f" ORDER BY {order} LIMIT 1 OFFSET ?",
-        [*params, budget],
-    ).fetchone()
-    if bound is not None:  # the first row past the budget: the walk stops short of it
+    past = _in_order(connection, "start_date, sort_time, id", where, params, descending, 1, budget)
+    if past:  # the first row past the budget: the walk stops short of it
         where = [*where, f"(start_date, sort_time, id) {'>' if descending else '<'} (?, ?, ?)"]
-        params = [*params, *bound]
+        params = [*params, *past[0]]
     test, tested = _search_test(search)
-    rows = connection.execute(
-        f"SELECT {EVENT_COLUMNS} FROM events WHERE "
-        + " AND ".join([*where, test])
-        + f" ORDER BY {order} LIMIT ?",
-        [*params, *tested, limit],
-    ).fetchall()
-    return rows, bound is None
+    rows = _in_order(
+        connection, EVENT_COLUMNS, [*where, test], [*params, *tested], descending, limit
+    )
+    return rows, not past
 
 
 def text_count(connection: sqlite3.Connection, match: str, cap: int) -> int:
