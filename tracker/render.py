@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from operator import attrgetter
 from typing import Any
 
@@ -52,10 +52,6 @@ def columns_table(
 
 def participants_short(view: EventView | EventLine, limit: int = 3) -> str:
     names = view.names if isinstance(view, EventLine) else [p.name for p in view.participants]
-    return _short(names, limit)
-
-
-def _short(names: Sequence[str], limit: int = 3) -> str:
     if len(names) > limit:
         return ", ".join(names[:limit]) + f" +{len(names) - limit}"
     return ", ".join(names)
@@ -65,18 +61,13 @@ def events_table(events: Sequence[EventView] | Sequence[EventLine]) -> str:
     if not events:
         return ""
     # Column by column: a month of a million events is some 14,000 lines.
-    names: Iterable[Sequence[str]] = (
-        map(attrgetter("names"), events)
-        if isinstance(events[0], EventLine)
-        else ([p.name for p in e.participants] for e in events if isinstance(e, EventView))
-    )
     columns = [
         list(map(str, map(attrgetter("id"), events))),
         list(map(attrgetter("when.label"), events)),
         list(map(str, map(attrgetter("kind"), events))),  # StrEnum: str() is the value
         list(map(str, map(attrgetter("status"), events))),
         list(map(attrgetter("title"), events)),
-        list(map(_short, names)),
+        list(map(participants_short, events)),
         [str(count) if count else "" for count in map(attrgetter("open_follow_ups"), events)],
     ]
     return columns_table(

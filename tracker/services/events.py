@@ -36,6 +36,7 @@ from tracker.services.queries import (
     TIMELINE_ORDER,
     count_events,
     event_conditions,
+    has_search,
     stakeholder_ids,
 )
 from tracker.services.quick import QuickReads
@@ -187,7 +188,7 @@ class EventService:
         JSON1), or None: `read_window` reads it then."""
         quick = self._quick(session)
         version = data_version(self.ctx, session)
-        if quick is None or version is None or not (flt.search and flt.search.strip()):
+        if quick is None or version is None or not (flt.search and has_search(flt)):
             return None
         raw = session.connection().connection.driver_connection
         assert isinstance(raw, sqlite3.Connection)
