@@ -125,22 +125,16 @@ class QuickReads:
                 grouped[event_id] = names[start : start + count]
                 start += count
             counts = lite.open_follow_ups(self._connection, ids)
-            try:
+            with _stored_values():
                 return _build(
                     EventLine,
                     len(rows),
                     (
-                        ids,
-                        titles,
-                        map(_KINDS.__getitem__, kinds),
-                        map(self._when, rows),
-                        map(_STATUSES.__getitem__, statuses),
+                        *self._heads(rows, ids, titles, kinds, statuses),
                         map(grouped.get, ids, repeat(())),
                         map(counts.get, ids, repeat(0)),
                     ),
                 )
-            except (KeyError, TypeError) as exc:  # an enum value these reads do not know
-                raise Unreadable(f"unexpected stored value {exc}") from None
 
     def _listing(self, flt: EventFilter) -> lite.Listing:
         if not self.covers(flt):
@@ -156,14 +150,11 @@ class QuickReads:
     def window(self, anchor: dt.date | None = None, *, before: int = 0, after: int = 100) -> Window:
         """What `EventService.window(EventFilter(), anchor, before=before, after=after)`
         returns for a day (or None: the start): the unfiltered timeline around it."""
-        with collector_paused():
-            earlier, later = lite.timeline_window(
-                self._connection, anchor, before=before, after=after
-            )
-            rows = earlier[:before][::-1] + later[:after]
-            return self.as_window(
-                rows, more_before=len(earlier) > before, more_after=len(later) > after
-            )
+        earlier, later = lite.timeline_window(self._connection, anchor, before=before, after=after)
+        rows = earlier[:before][::-1] + later[:after]
+        return self.as_window(
+            rows, more_before=len(earlier) > before, more_after=len(later) > after
+        )
 
     def as_window(self, rows: Sequence[lite.Row], *, more_before: bool, more_after: bool) -> Window:
         """`EVENT_COLUMNS` rows, consecutive in a timeline, as its `Window`."""
@@ -183,7 +174,7 @@ class QuickReads:
         if not rows:
             return []
         found = lite.details(self._connection, [row[0] for row in rows])
-        try:
+        with _stored_values():
             people = _participants(found.participants)
             (ids, titles, kinds, _, _, _, _, _, _, _, statuses, *texts, created, updated) = zip(
                 *rows, strict=True
@@ -192,11 +183,7 @@ class QuickReads:
                 EventView,
                 len(rows),
                 (
-                    ids,
-                    titles,
-                    map(_KINDS.__getitem__, kinds),
-                    map(self._when, rows),
-                    map(_STATUSES.__getitem__, statuses),
+                    *self._heads(rows, ids, titles, kinds, statuses),
                     *texts,  # location, summary, notes, source
                     map(found.tags.get, ids, repeat(())),
                     map(people.get, ids, repeat(())),
@@ -206,8 +193,24 @@ class QuickReads:
                     map(self._instant, updated),
                 ),
             )
-        except (KeyError, TypeError) as exc:  # an enum value these reads do not know
-            raise Unreadable(f"unexpected stored value {exc}") from None
+
+    def _heads(
+        self,
+        rows: Sequence[lite.Row],
+        ids: Sequence[Any],
+        titles: Sequence[Any],
+        kinds: Sequence[Any],
+        statuses: Sequence[Any],
+    ) -> tuple[Iterable[Any], ...]:
+        """The fields a view and a line begin with (id, title, kind, when, status), one
+        column each, from `rows` and their columns."""
+        return (
+            ids,
+            titles,
+            map(_KINDS.__getitem__, kinds),
+            map(self._when, rows),
+            map(_STATUSES.__getitem__, statuses),
+        )
 
     def _when(self, row: lite.Row) -> When:
         """The event's interval and label, rebuilt once per distinct stored interval."""
@@ -240,6 +243,15 @@ class QuickReads:
                 instant = parsed.astimezone(dt.UTC)
             self._instants[text] = instant
         return instant
+
+
+@contextlib.contextmanager
+def _stored_values() -> Iterator[None]:
+    """A value these reads do not know (an enum member, say) as Unreadable."""
+    try:
+        yield
+    except (KeyError, TypeError) as exc:
+        raise Unreadable(f"unexpected stored value {exc}") from None
 
 
 @contextlib.contextmanager
