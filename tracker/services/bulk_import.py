@@ -581,9 +581,6 @@ class _SqliteStore:
             item.event_id = event_id
         self._largest_event = largest
 
-    def _insert(self, load: _TableRows) -> None:
-        self._execute(self._bound(load))
-
     def _execute(self, bound: tuple[str, list[tuple[Any, ...]]]) -> None:
         sql, rows = bound
         if rows:
