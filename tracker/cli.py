@@ -60,12 +60,12 @@ class State:
             self._services = open_services(self.settings)
         return self._services
 
-    def quick(self) -> QuickReads | None:
+    def quick(self, *, twins: bool = False) -> QuickReads | None:
         """Quick reads of the database when it is a SQLite file at the schema head, else
         None (the services then open it, migrating it first if it needs that). Close it."""
         from tracker.services.quick import QuickReads
 
-        return QuickReads.open(self.settings)
+        return QuickReads.open(self.settings, twins=twins)
 
     def close(self) -> None:
         if self._services is not None:
@@ -284,7 +284,9 @@ def event_list(state: State, /, fmt: str, limit: int | None, **kw: Any) -> None:
             return
         from tracker.render import events_table
 
-        read, lines = _read_quickly(state, kw, lambda q, flt: q.lines(flt, limit=limit))
+        read, lines = _read_quickly(
+            state, kw, lambda q, flt: q.lines(flt, limit=limit), twins=limit is None
+        )
         flt = read if read is not None else _filter(state.services.ctx, **kw)
         events = lines if lines is not None else state.services.events.list(flt, limit=limit)
         if events:
@@ -297,7 +299,11 @@ _Read = TypeVar("_Read")
 
 
 def _read_quickly(
-    state: State, kw: dict[str, Any], read: Callable[[QuickReads, EventFilter], _Read]
+    state: State,
+    kw: dict[str, Any],
+    read: Callable[[QuickReads, EventFilter], _Read],
+    *,
+    twins: bool = False,
 ) -> tuple[EventFilter | None, _Read | None]:
     """The filter and `read(quick, filter)` when quick reads can answer (a SQLite file at the
     schema head, a filter they cover), without loading SQLAlchemy; else what is known so far
@@ -306,7 +312,7 @@ def _read_quickly(
 
     from tracker.services.quick import Unreadable
 
-    quick = state.quick()
+    quick = state.quick(twins=twins)
     if quick is None:
         return None, None
     try:

@@ -96,6 +96,15 @@ def quick(varied: Path, tmp_path: Path) -> Iterator[QuickReads]:
     reads.close()
 
 
+@pytest.fixture
+def twins(varied: Path, tmp_path: Path) -> Iterator[QuickReads]:
+    """Quick reads on two connections (`event list`'s table): a second thread reads names."""
+    reads = QuickReads.open(_settings(varied, tmp_path), FixedClock.on(REFERENCE_DAY), twins=True)
+    assert reads is not None and reads.twinned
+    yield reads
+    reads.close()
+
+
 def _settings(path: Path, data_dir: Path) -> Settings:
     return Settings(db_url=f"sqlite:///{path}", data_dir=data_dir, local_tz=dt.UTC)
 
@@ -127,7 +136,7 @@ FILTERS = [
 
 @pytest.mark.parametrize("flt", FILTERS, ids=range(len(FILTERS)))
 def test_lists_are_the_services_lists(
-    quick: QuickReads, services: Services, flt: EventFilter
+    quick: QuickReads, twins: QuickReads, services: Services, flt: EventFilter
 ) -> None:
     assert quick.covers(flt)
     expected = services.events.list(flt)
@@ -138,6 +147,8 @@ def test_lists_are_the_services_lists(
     assert lines == [EventLine.of(view) for view in expected]
     assert quick.lines(flt, limit=7) == lines[:7]
     assert events_table(lines) == events_table(expected)
+    assert twins.lines(flt) == lines
+    assert twins.lines(flt, limit=7) == lines[:7]
 
 
 def test_the_data_has_what_the_comparison_needs(services: Services) -> None:
@@ -316,3 +327,46 @@ def test_quick_reads_write_nothing_and_wait_for_no_writer(varied: Path, tmp_path
         writer.execute("ROLLBACK")
         writer.close()
     assert hashlib.sha256(copy.read_bytes()).hexdigest() == before
+
+
+def test_twin_reads_share_one_snapshot_or_read_alone(varied: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "copy.sqlite3"
+    with sqlite3.connect(varied) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+    source.close()
+    target.close()
+    writer = sqlite3.connect(copy, isolation_level=None)
+    writer.execute("PRAGMA journal_mode = WAL")
+    may = EventFilter(date_from=dt.date(2022, 5, 1), date_to=dt.date(2022, 5, 31))
+    settings = _settings(copy, tmp_path)
+    try:
+        reads = QuickReads.open(settings, FixedClock.on(REFERENCE_DAY), twins=True)
+        assert reads is not None and reads.twinned
+        # Committed after both began: neither connection sees it, names included.
+        writer.execute(
+            "UPDATE stakeholders SET name = name || ' (ret.)', name_key = name_key || ' (ret.)'"
+        )
+        names = [name for line in reads.lines(may) for name in line.names]
+        reads.close()
+        assert names and not any(name.endswith(" (ret.)") for name in names)
+        after = QuickReads.open(settings, FixedClock.on(REFERENCE_DAY), twins=True)
+        assert after is not None
+        renamed = [name for line in after.lines(may) for name in line.names]
+        after.close()
+        assert renamed == [f"{name} (ret.)" for name in names]
+
+        # The check that pairs the two: a commit between a connection's last read and its
+        # new transaction shows; none, and the snapshot is the one it last saw.
+        second = sqlite3.connect(copy.as_uri() + "?mode=ro", uri=True, isolation_level=None)
+        seen = lite.data_version(second)
+        writer.execute("UPDATE events SET title = 'Changed' WHERE id = 1")
+        assert not lite.begin_if_unchanged(second, seen)
+        assert not second.in_transaction
+        seen = lite.data_version(second)
+        assert lite.begin_if_unchanged(second, seen)
+        writer.execute("UPDATE events SET title = 'Changed again' WHERE id = 1")
+        title = second.execute("SELECT title FROM events WHERE id = 1").fetchone()
+        assert title == ("Changed",)
+        second.close()
+    finally:
+        writer.close()

@@ -13,12 +13,14 @@ import contextlib
 import datetime as dt
 import gc
 import sqlite3
+import threading
 from collections import Counter, deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import fields
 from enum import StrEnum
+from functools import partial
 from itertools import repeat
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from tracker import dates
 from tracker.clock import Clock, clock_for
@@ -52,6 +54,7 @@ class Unreadable(Exception):
 
 
 _E = TypeVar("_E", bound=StrEnum)
+_T = TypeVar("_T")
 
 
 def _members(enum: type[_E]) -> dict[str, _E]:
@@ -69,24 +72,44 @@ _STAKEHOLDER_KINDS = _members(StakeholderKind)
 class QuickReads:
     """Reads of one SQLite file in one read-only transaction; close it when done."""
 
-    def __init__(self, connection: sqlite3.Connection, settings: Settings, clock: Clock) -> None:
+    def __init__(
+        self,
+        connection: sqlite3.Connection,
+        settings: Settings,
+        clock: Clock,
+        second: sqlite3.Connection | None = None,
+    ) -> None:
         self.reader = DateReader(clock=clock, settings=settings)
         self._connection = connection
+        self._second = second  # on the same snapshot, for a second thread (`lines`)
         self._whens: dict[tuple[Any, ...], When] = {}
         self._instants: dict[Any, dt.datetime] = {}
 
     @classmethod
-    def open(cls, settings: Settings, clock: Clock | None = None) -> QuickReads | None:
+    def open(
+        cls, settings: Settings, clock: Clock | None = None, *, twins: bool = False
+    ) -> QuickReads | None:
         """Quick reads of the configured database, or None when it must take the full path
-        (not a SQLite file, not there yet, or not at the schema head)."""
+        (not a SQLite file, not there yet, or not at the schema head). With `twins`, on two
+        connections that read the same snapshot (`lite.open_twins`), when it can."""
         path = lite.sqlite_file(settings.db_url)
-        connection = lite.open_at_head(path) if path is not None else None
-        if connection is None:
+        if path is None:
             return None
-        return cls(connection, settings, clock or clock_for(settings.today, settings.local_tz))
+        opened = lite.open_twins(path) if twins else (lite.open_at_head(path), None)
+        if opened is None or opened[0] is None:
+            return None
+        clock = clock or clock_for(settings.today, settings.local_tz)
+        return cls(opened[0], settings, clock, opened[1])
+
+    @property
+    def twinned(self) -> bool:
+        """Whether a second connection reads along (opened with `twins`, and it could be)."""
+        return self._second is not None
 
     def close(self) -> None:
         self._connection.close()
+        if self._second is not None:
+            self._second.close()
 
     @staticmethod
     def covers(flt: EventFilter) -> bool:
@@ -107,34 +130,48 @@ class QuickReads:
         self, flt: EventFilter = EventFilter(), *, limit: int | None = None
     ) -> builtins.list[EventLine]:
         """`EventLine.of` each of `list(flt, limit=limit)`, read without building views: a
-        line needs a third of what a view does (no texts, tags, or participants' details)."""
+        line needs a third of what a view does (no texts, tags, or participants' details).
+        Opened with `twins`, a whole listing's participants are read on the second
+        connection, in a thread of their own, while this one reads the events."""
         listing = self._listing(flt)
-        with collector_paused():
-            rows = lite.list_events(self._connection, listing, limit, columns=lite.LINE_COLUMNS)
-            if not rows:
-                return []
-            ids, titles, kinds, *_, statuses = zip(*rows, strict=True)
-            named = lite.participant_names(self._connection, ids)
-            event_ids, names, keys = zip(*named, strict=True) if named else ((), (), ())
-            if list(map(str.casefold, names)) != list(keys):
-                # The SQL order is the views' only where each key is its name case-folded.
-                return [EventLine.of(view) for view in self.list(flt, limit=limit)]
-            grouped: dict[int, tuple[str, ...]] = {}
-            start = 0
-            for event_id, count in Counter(event_ids).items():  # in order: by event
-                grouped[event_id] = names[start : start + count]
-                start += count
-            counts = lite.open_follow_ups(self._connection, ids)
-            with _stored_values():
-                return _build(
-                    EventLine,
-                    len(rows),
-                    (
-                        *self._heads(rows, ids, titles, kinds, statuses),
-                        map(grouped.get, ids, repeat(())),
-                        map(counts.get, ids, repeat(0)),
-                    ),
-                )
+        aside = None
+        if self._second is not None and limit is None:
+            read = partial(lite.listed_participant_names, self._second, listing)
+            aside = _Aside(lambda: _grouped_names(read()))
+        try:
+            with collector_paused():
+                lines = self._lines(listing, limit, aside)
+        finally:
+            if aside is not None:
+                aside.join()  # its connection is closed with this one's
+        if lines is None:  # the SQL order is the views' only where each key is its name case-folded
+            return [EventLine.of(view) for view in self.list(flt, limit=limit)]
+        return lines
+
+    def _lines(
+        self, listing: lite.Listing, limit: int | None, aside: _Aside[_Names | None] | None
+    ) -> builtins.list[EventLine] | None:
+        """The lines; None when the participants' names need sorting again."""
+        rows = lite.list_events(self._connection, listing, limit, columns=lite.LINE_COLUMNS)
+        if not rows:
+            return []
+        ids, titles, kinds, *_, statuses = zip(*rows, strict=True)
+        counts = lite.open_follow_ups(self._connection, ids)
+        with _stored_values():  # worked out while the participants are read
+            heads = [
+                builtins.list(column) for column in self._heads(rows, ids, titles, kinds, statuses)
+            ]
+        if aside is not None:
+            grouped = aside.result()
+        else:
+            grouped = _grouped_names(lite.participant_names(self._connection, ids))
+        if grouped is None:
+            return None
+        return _build(
+            EventLine,
+            len(rows),
+            (*heads, map(grouped.get, ids, repeat(())), map(counts.get, ids, repeat(0))),
+        )
 
     def _listing(self, flt: EventFilter) -> lite.Listing:
         if not self.covers(flt):
@@ -243,6 +280,47 @@ class QuickReads:
                 instant = parsed.astimezone(dt.UTC)
             self._instants[text] = instant
         return instant
+
+
+_Names = dict[int, tuple[str, ...]]
+
+
+def _grouped_names(rows: Sequence[lite.Row]) -> _Names | None:
+    """`lite.participant_names` rows as each event's names; None when their order is not
+    the services' (a name key that is not its name case-folded: not one tracker writes)."""
+    event_ids, names, keys = zip(*rows, strict=True) if rows else ((), (), ())
+    if list(map(str.casefold, names)) != list(keys):
+        return None
+    grouped: _Names = {}
+    start = 0
+    for event_id, count in Counter(event_ids).items():  # in order: by event
+        grouped[event_id] = names[start : start + count]
+        start += count
+    return grouped
+
+
+class _Aside(threading.Thread, Generic[_T]):
+    """`read()` in a thread of its own, started at once; `result` waits for it."""
+
+    def __init__(self, read: Callable[[], _T]) -> None:
+        super().__init__(name="tracker-quick-read", daemon=True)
+        self._read = read
+        self._value: _T | None = None
+        self._error: BaseException | None = None
+        self.start()
+
+    def run(self) -> None:
+        try:
+            self._value = self._read()
+        except BaseException as exc:  # raised again in the thread that waits for it
+            self._error = exc
+
+    def result(self) -> _T:
+        """What `read` returned; or what it raised, raised here."""
+        self.join()
+        if self._error is not None:
+            raise self._error
+        return cast("_T", self._value)
 
 
 @contextlib.contextmanager

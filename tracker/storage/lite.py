@@ -14,6 +14,7 @@ of `tracker.storage.migrations` does), so a new migration needs no second edit h
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import re
@@ -140,6 +141,61 @@ def open_at_head(path: Path) -> sqlite3.Connection | None:
     head = scripted_head(str(script_location()))
     if head is None or not path.is_file():
         return None
+    connection = _connect(path)
+    if connection is None:
+        return None
+    try:
+        connection.execute("BEGIN")
+        stored = connection.execute("SELECT version_num FROM alembic_version").fetchall()
+    except sqlite3.Error:
+        connection.close()
+        return None
+    if stored != [(head,)] or not has_json1(connection):
+        connection.close()
+        return None
+    return connection
+
+
+def open_twins(path: Path) -> tuple[sqlite3.Connection, sqlite3.Connection | None] | None:
+    """`open_at_head(path)`, and a second connection reading the same snapshot of the file,
+    for a second thread to read at once (SQLite runs one statement at a time on each
+    connection). The second is None when it cannot be opened, or when a commit may have
+    come between the two transactions' first reads: the first then reads alone."""
+    second = _connect(path)
+    before = None
+    with contextlib.suppress(sqlite3.Error):
+        before = data_version(second) if second is not None else None
+    first = open_at_head(path)
+    if second is not None and (
+        first is None or before is None or not begin_if_unchanged(second, before)
+    ):
+        second.close()
+        second = None
+    return None if first is None else (first, second)
+
+
+def data_version(connection: sqlite3.Connection) -> int:
+    """SQLite's count of the commits other connections made to the file, as `connection`
+    last saw it (each new read transaction of the connection brings it up to date)."""
+    return int(connection.execute("PRAGMA data_version").fetchone()[0])
+
+
+def begin_if_unchanged(connection: sqlite3.Connection, version: int) -> bool:
+    """Begin a read transaction on `connection` and say whether its snapshot is the one
+    `data_version(connection)` read as `version`: nothing was committed since. When it is
+    not, the transaction is ended again."""
+    try:
+        connection.execute("BEGIN")
+        if data_version(connection) == version:
+            return True
+        connection.execute("ROLLBACK")
+    except sqlite3.Error:
+        pass
+    return False
+
+
+def _connect(path: Path) -> sqlite3.Connection | None:
+    """A read-only connection to `path`, for reads in explicit transactions."""
     try:
         connection = sqlite3.connect(
             path.absolute().as_uri() + "?mode=ro",
@@ -153,12 +209,7 @@ def open_at_head(path: Path) -> sqlite3.Connection | None:
     try:
         connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         connection.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
-        connection.execute("BEGIN")
-        stored = connection.execute("SELECT version_num FROM alembic_version").fetchall()
     except sqlite3.Error:
-        connection.close()
-        return None
-    if stored != [(head,)] or not has_json1(connection):
         connection.close()
         return None
     return connection
@@ -502,6 +553,21 @@ def participant_names(connection: sqlite3.Connection, ids: Sequence[int]) -> lis
     ).fetchall()
 
 
+def listed_participant_names(connection: sqlite3.Connection, listing: Listing) -> list[Row]:
+    """`participant_names` of the events `list_events(connection, listing, None)` keeps,
+    found by the listing instead of by their ids, for a second thread to read while the
+    first reads the events. SQLite sorts them whole before the first comes back; the thread
+    holds no GIL for all that time (a sort by event group would hand it back every row)."""
+    where, params = _conditions(connection, listing)
+    events = "SELECT id FROM events" + (" WHERE " + " AND ".join(where) if where else "")
+    return connection.execute(
+        "SELECT p.event_id, s.name, s.name_key "
+        "FROM participations p JOIN stakeholders s ON s.id = p.stakeholder_id "
+        f"WHERE p.event_id IN ({events}) ORDER BY +p.event_id, {PARTICIPANT_ORDER}",
+        params,
+    ).fetchall()
+
+
 def open_follow_ups(connection: sqlite3.Connection, ids: Sequence[int]) -> dict[int, int]:
     """How many follow-ups of each of `ids` are open (events with none are left out)."""
     return _open_follow_ups(connection, _id_list(ids)) if ids else {}
@@ -535,12 +601,16 @@ __all__ = [
     "Key",
     "Listing",
     "Search",
+    "begin_if_unchanged",
+    "data_version",
     "details",
     "fts_terms",
     "involving_ids",
     "list_events",
+    "listed_participant_names",
     "open_at_head",
     "open_follow_ups",
+    "open_twins",
     "participant_names",
     "rows_by_ids",
     "script_location",
