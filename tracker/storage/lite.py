@@ -159,9 +159,10 @@ def open_at_head(path: Path) -> sqlite3.Connection | None:
 def open_twins(path: Path) -> tuple[sqlite3.Connection, sqlite3.Connection | None] | None:
     """`open_at_head(path)`, and a second connection reading the same snapshot of the file,
     for a second thread to read at once (SQLite runs one statement at a time on each
-    connection). The second is None when it cannot be opened, or when a commit may have
-    come between the two transactions' first reads: the first then reads alone."""
-    second = _connect(path)
+    connection). The second is None when it cannot be opened, when this SQLite is built
+    for one thread only, or when a commit may have come between the two transactions' first
+    reads: the first then reads alone."""
+    second = _connect(path) if sqlite3.threadsafety else None
     before = None
     with contextlib.suppress(sqlite3.Error):
         before = data_version(second) if second is not None else None
