@@ -88,7 +88,7 @@ class Driver(Enum):
     ANY = "any"  # the database chooses (whole results)
     TIMELINE = "timeline"  # walk the timeline index in order
     SET = "set"  # start from the set filter named by Plan.driving
-    DATES = "dates"  # start from the date range (ix_events_span_start)
+    DATES = "dates"  # start from the date range (ix_events_span_dates)
 
 
 @dataclass(frozen=True)

@@ -264,7 +264,7 @@ def _conditions(connection: sqlite3.Connection, listing: Listing) -> tuple[list[
         where.append("start_date <= ?")
         params.append(date_to.isoformat())
     if date_from is not None and date_to is not None:
-        # One short range of ix_events_span_start per length class (see migration 0003).
+        # One short range of ix_events_span_dates per length class (migrations 0003, 0005).
         widest = connection.execute("SELECT max(span_class) FROM events").fetchone()[0]
         last = MAX_SPAN_CLASS if widest is None else min(int(widest), MAX_SPAN_CLASS)
         terms: list[str] = []

@@ -105,7 +105,7 @@ class Event(Timestamped, Base):
         CheckConstraint("end_date >= start_date", name="interval_order"),
         Index("ix_events_timeline", "start_date", "sort_time", "id"),
         Index("ix_events_end_date", "end_date"),
-        Index("ix_events_span_start", "span_class", "start_date"),
+        Index("ix_events_span_dates", "span_class", "start_date", "end_date"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -118,7 +118,7 @@ class Event(Timestamped, Base):
     # a non-null sort key, so the timeline orders and pages on (start_date, sort_time, id).
     sort_time: Mapped[int] = mapped_column(Integer, default=-1)
     # span_class(start_date, end_date), kept by the ORM hooks below: date-range filters read
-    # each length class as one short range of ix_events_span_start (see migration 0003).
+    # each length class as one short range of ix_events_span_dates (migrations 0003, 0005).
     span_class: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     start_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     end_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
