@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from typing import Literal
@@ -103,6 +103,29 @@ class _DaySpec:
 
 # --- the grammar, over normalized text (lower case, single spaces, "-" for every dash) ---
 
+
+class _Lazy:
+    """A regular expression compiled when first used: most runs read no date, or one or two
+    forms, and compiling all of them took a few milliseconds of every start."""
+
+    __slots__ = ("_compiled", "_source")
+
+    def __init__(self, source: str) -> None:
+        self._source = source
+        self._compiled: re.Pattern[str] | None = None
+
+    def _pattern(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self._source)
+        return self._compiled
+
+    def fullmatch(self, text: str, pos: int = 0) -> re.Match[str] | None:
+        return self._pattern().fullmatch(text, pos)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        return self._pattern().finditer(text)
+
+
 _MON = (
     r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
@@ -119,55 +142,55 @@ _WEEKDAY = (
 _WD_PREFIX = r"(?:" + _WEEKDAY + r"\.?,? )?"
 _SEP = r"(?: ?- ?| ?\.\. ?| to | through | thru | until | till )"
 
-_ISO_DAY = re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})")
-_TEXT_MDY = re.compile(_WD_PREFIX + _MON + " " + _DAY + _DAY_YEAR)
-_TEXT_DMY = re.compile(_WD_PREFIX + r"(?:the )?" + _DAY + r" (?:of )?" + _MON + _DAY_YEAR)
-_NUMERIC = re.compile(_WD_PREFIX + r"(?P<a>\d{1,2})/(?P<b>\d{1,2})(?:/(?P<year>\d{4}|\d{2}))?")
-_RELATIVE_WEEKDAY = re.compile(r"(?:(?P<which>this|next|last) )?" + _WEEKDAY)
+_ISO_DAY = _Lazy(r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})")
+_TEXT_MDY = _Lazy(_WD_PREFIX + _MON + " " + _DAY + _DAY_YEAR)
+_TEXT_DMY = _Lazy(_WD_PREFIX + r"(?:the )?" + _DAY + r" (?:of )?" + _MON + _DAY_YEAR)
+_NUMERIC = _Lazy(_WD_PREFIX + r"(?P<a>\d{1,2})/(?P<b>\d{1,2})(?:/(?P<year>\d{4}|\d{2}))?")
+_RELATIVE_WEEKDAY = _Lazy(r"(?:(?P<which>this|next|last) )?" + _WEEKDAY)
 _RELATIVE_DAYS = {"today": 0, "tomorrow": 1, "yesterday": -1}
 
-_TIME_SEP = re.compile(r",? at |,? |t")
+_TIME_SEP = _Lazy(r",? at |,? |t")
 _ZONE = r"(?P<zone>z|utc|gmt|[+-]\d{1,2}(?::?\d{2}(?::\d{2})?)?)"
-_TIME = re.compile(
+_TIME = _Lazy(
     r"(?P<hour>\d{1,2})(?::(?P<minute>\d{2})(?::00)?)?(?: ?(?P<ampm>[ap])\.?m\.?)?"
     r"(?: ?" + _ZONE + r")?"
 )
-_OFFSET = re.compile(r"(?P<sign>[+-])(?P<h>\d{1,2})(?::?(?P<m>\d{2})(?::(?P<s>\d{2}))?)?")
+_OFFSET = _Lazy(r"(?P<sign>[+-])(?P<h>\d{1,2})(?::?(?P<m>\d{2})(?::(?P<s>\d{2}))?)?")
 
-_WEEK_OF = re.compile(r"(?:the )?week of (?P<day>.+)")
-_ISO_WEEK = re.compile(r"(?P<year>\d{4})-?w(?P<week>\d{1,2})")
-_PART = re.compile(
+_WEEK_OF = _Lazy(r"(?:the )?week of (?P<day>.+)")
+_ISO_WEEK = _Lazy(r"(?P<year>\d{4})-?w(?P<week>\d{1,2})")
+_PART = _Lazy(
     r"(?:the )?(?:(?P<part>early|mid|late)[- ]?|(?P<of>beginning|start|middle|end) of )"
     + _MON
     + _OPT_YEAR
 )
 _PART_OF = {"beginning": "early", "start": "early", "middle": "mid", "end": "late"}
-_MONTH = re.compile(_MON + _OPT_YEAR)
-_ISO_MONTH = re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})")
-_NUMERIC_MONTH = re.compile(r"(?P<month>\d{1,2})/(?P<year>\d{4})")
-_QUARTER = (re.compile(r"q(?P<q>\d+)" + _OPT_YEAR), re.compile(_YEAR + r"[ -]?q(?P<q>\d+)"))
+_MONTH = _Lazy(_MON + _OPT_YEAR)
+_ISO_MONTH = _Lazy(r"(?P<year>\d{4})-(?P<month>\d{1,2})")
+_NUMERIC_MONTH = _Lazy(r"(?P<month>\d{1,2})/(?P<year>\d{4})")
+_QUARTER = (_Lazy(r"q(?P<q>\d+)" + _OPT_YEAR), _Lazy(_YEAR + r"[ -]?q(?P<q>\d+)"))
 _HALF = (
-    re.compile(r"h(?P<h>[12])" + _OPT_YEAR),
-    re.compile(_YEAR + r"[ -]?h(?P<h>[12])"),
-    re.compile(r"(?:the )?(?P<h>first|second|1st|2nd) half(?: of)?" + _OPT_YEAR),
+    _Lazy(r"h(?P<h>[12])" + _OPT_YEAR),
+    _Lazy(_YEAR + r"[ -]?h(?P<h>[12])"),
+    _Lazy(r"(?:the )?(?P<h>first|second|1st|2nd) half(?: of)?" + _OPT_YEAR),
 )
-_YEAR_ONLY = re.compile(_YEAR)
+_YEAR_ONLY = _Lazy(_YEAR)
 
-_IN = re.compile(r"in (?P<n>\d+|an?|one) (?P<unit>day|week|month|year)s?")
-_AGO = re.compile(r"(?P<n>\d+|an?|one) (?P<unit>day|week|month|year)s? ago")
-_SHORT = re.compile(r"(?P<sign>[+-]) ?(?P<n>\d+) ?(?P<unit>d|w|m|y|days?|weeks?|months?|years?)")
-_THIS = re.compile(r"(?P<which>this|next|last) (?P<unit>week|month|quarter|year)")
-_THIS_UNKNOWN = re.compile(r"(?P<which>this|next|last) (?P<word>.+)")
+_IN = _Lazy(r"in (?P<n>\d+|an?|one) (?P<unit>day|week|month|year)s?")
+_AGO = _Lazy(r"(?P<n>\d+|an?|one) (?P<unit>day|week|month|year)s? ago")
+_SHORT = _Lazy(r"(?P<sign>[+-]) ?(?P<n>\d+) ?(?P<unit>d|w|m|y|days?|weeks?|months?|years?)")
+_THIS = _Lazy(r"(?P<which>this|next|last) (?P<unit>week|month|quarter|year)")
+_THIS_UNKNOWN = _Lazy(r"(?P<which>this|next|last) (?P<word>.+)")
 _STEP = {"this": 0, "next": 1, "last": -1}
 
-_COMPACT_MDY = re.compile(
+_COMPACT_MDY = _Lazy(
     _MON + r" (?P<d1>\d{1,2})" + _ORD + _SEP + r"(?P<d2>\d{1,2})" + _ORD + _DAY_YEAR
 )
-_COMPACT_DMY = re.compile(
+_COMPACT_DMY = _Lazy(
     r"(?P<d1>\d{1,2})" + _ORD + _SEP + r"(?P<d2>\d{1,2})" + _ORD + r" (?:of )?" + _MON + _DAY_YEAR
 )
-_RANGE_SEP = re.compile(_SEP)
-_BETWEEN_SEP = re.compile(r" and ")
+_RANGE_SEP = _Lazy(_SEP)
+_BETWEEN_SEP = _Lazy(r" and ")
 
 _DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2212", "-"))
 
@@ -475,7 +498,7 @@ def _read_half(text: str, context: _Context) -> _Parsed | None:
     return _at_year(_year(match["year"], context), half)
 
 
-def _first_match(patterns: tuple[re.Pattern[str], ...], text: str) -> re.Match[str] | None:
+def _first_match(patterns: tuple[_Lazy, ...], text: str) -> re.Match[str] | None:
     return next((match for pattern in patterns if (match := pattern.fullmatch(text))), None)
 
 
