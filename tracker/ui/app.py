@@ -97,10 +97,13 @@ class TrackerApp(App[None]):
         the indexes), so it is set aside from the cyclic collector, whose full passes would
         walk it all again every so often (a tenth of a second each at a million events)
         while keys are typed. The collector runs from then on (`tracker` holds it off while
-        it starts)."""
+        it starts).
+
+        Without a collection first: it would hold every thread for as long (a tenth of a
+        second at a million events, as the first keys may be typed), and what it would free
+        is small (some 20,000 objects of start-up's, a few megabytes), kept for good."""
         if not self._frozen:
             self._frozen = True
-            gc.collect()  # what is garbage already is not set aside with the rest
             gc.freeze()
             gc.enable()
 
