@@ -820,7 +820,9 @@ class _Indexing:
     out at every statement: it is set aside, and the new events' text indexed in one
     statement once they are in. When the load at least doubles the events, the loaded
     tables' other indexes go too and are built again after (sorting every entry once is
-    cheaper than placing each new one in a scattered page). All of it happens inside this
+    cheaper than placing each new one in a scattered page). While the trigger is aside, the
+    index's hash is the larger load one (`_fts_hash_size`), set once for every statement
+    that indexes text rather than once per statement. All of it happens inside this
     transaction, so a failed import rolls the indexes back as they were; they are created
     again from their own stored SQL.
     """
@@ -830,6 +832,7 @@ class _Indexing:
         self.expected = expected  # new events (or as many as the import expects)
         self.tables = tables
         self.trigger: str | None = None
+        self.hash_size: contextlib.AbstractContextManager[None] | None = None
         self.indexes: dict[str, list[tuple[str, str]]] = {}  # table -> (name, sql)
 
     def __enter__(self) -> _Indexing:
@@ -841,6 +844,8 @@ class _Indexing:
         ).scalar()
         if self.trigger is not None:
             connection.exec_driver_sql("DROP TRIGGER events_fts_insert")
+            self.hash_size = _fts_hash_size(connection, FTS_LOAD_HASH_SIZE)
+            self.hash_size.__enter__()
         stored = connection.execute(select(func.count()).select_from(_E)).scalar() or 0
         if self.expected < stored:
             return self
@@ -863,18 +868,20 @@ class _Indexing:
         connection = self.connection
         columns = [row[1] for row in connection.exec_driver_sql("PRAGMA table_info(events_fts)")]
         listed = ", ".join(columns)
-        with _fts_hash_size(connection, FTS_LOAD_HASH_SIZE):
-            for start in range(0, len(ordered), 50_000):
-                connection.exec_driver_sql(
-                    f"INSERT INTO events_fts(rowid, {listed}) SELECT id, {listed} FROM events "
-                    "WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
-                    (json.dumps(ordered[start : start + 50_000]),),
-                )
+        for start in range(0, len(ordered), 50_000):
+            connection.exec_driver_sql(
+                f"INSERT INTO events_fts(rowid, {listed}) SELECT id, {listed} FROM events "
+                "WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
+                (json.dumps(ordered[start : start + 50_000]),),
+            )
 
     def after_events(self, new_ids: Sequence[int] = ()) -> None:
         """Once the new events are all in: index the text of `new_ids` (those not indexed
         yet), put the trigger back, then build the events' indexes."""
         self.index_text(new_ids)
+        if self.hash_size is not None:
+            self.hash_size.__exit__(None, None, None)
+            self.hash_size = None
         if self.trigger is not None:
             self.connection.exec_driver_sql(self.trigger)
             self.trigger = None

@@ -141,13 +141,19 @@ def _messages(receiving: Pipe) -> Iterator[tuple[Any, ...]]:
 class _Writer:
     """This process's share: the worker's statements run in order, the new events' text
     indexed every TEXT_INDEX_EVERY of them (as `_SqliteStore.write` does for a whole load,
-    the indexes set aside until the end when the import is big; see `_Indexing`)."""
+    the indexes set aside until the end when the import is big; see `_Indexing`).
+
+    FTS5 writes out what one statement indexed as a segment of its own, and more segments
+    mean more merging, so the text goes in big batches; but whatever is left when the last
+    chunk arrives is indexed after it, while nothing else runs. So within TEXT_INDEX_EVERY
+    of the events the first chunk led to expect, each chunk is indexed as it comes."""
 
     def __init__(self, connection: Connection, stack: contextlib.ExitStack) -> None:
         self.connection = connection
         self.stack = stack  # where the indexing is entered, once the first chunk tells
         self.indexing: bulk_import._Indexing | None = None
         self.new_ids: list[int] = []
+        self.loaded = 0  # new events so far
 
     def load(self, expected: int, load: bulk_import.Load) -> None:
         statements, new_ids = load
@@ -160,7 +166,9 @@ class _Writer:
             if rows:
                 self.connection.exec_driver_sql(sql, rows)
         self.new_ids += new_ids
-        if len(self.new_ids) >= TEXT_INDEX_EVERY:
+        self.loaded += len(new_ids)
+        # Near the end, each chunk's text is indexed as it comes: less is left for after it.
+        if len(self.new_ids) >= TEXT_INDEX_EVERY or self.loaded >= expected - TEXT_INDEX_EVERY:
             self.indexing.index_text(self.new_ids)
             self.new_ids = []
 
