@@ -311,3 +311,16 @@ def test_a_row_naming_someone_twice_is_reported_as_one_by_one(
         "line 3: Ann Lee is listed twice among the participants",
         "line 4: Bo Park is listed twice among the participants",
     ]
+
+
+def test_references_are_checked_again_after_an_import(
+    exported: Path, fresh: Services, path: str, tmp_path: Path
+) -> None:
+    """A worker's import writes without SQLite's foreign key checks; the connection it used
+    checks them again afterwards, whether the import was committed or rolled back."""
+    fresh.transfer.import_csv(exported)
+    bad = _rewrite(exported, tmp_path / "bad.csv", lambda n, r: {**r, "kind": "?"} if n else r)
+    with pytest.raises(ImportRejected):
+        fresh.transfer.import_csv(bad)
+    with fresh.ctx.write() as session:  # the pool lends the connection returned last
+        assert session.connection().exec_driver_sql("PRAGMA foreign_keys").scalar() == 1

@@ -51,9 +51,10 @@ class Context(DateReader):
             yield session
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
+    def write(self, *, foreign_keys: bool = True) -> Iterator[Session]:
+        """A write transaction (`foreign_keys=False`: see `transaction`)."""
         try:
-            with transaction(self.engine, write=True) as session:
+            with transaction(self.engine, write=True, foreign_keys=foreign_keys) as session:
                 yield session
         finally:
             self.writes.value += 1

@@ -198,7 +198,9 @@ class TransferService:
                 # this one writes (see import_worker); one transaction all the same.
                 report = ImportReport(dry_run=dry_run)
                 try:
-                    with self.ctx.write() as session:
+                    # Every reference it writes is to a row this import numbered itself or
+                    # found under the write lock: no need for SQLite to look each one up.
+                    with self.ctx.write(foreign_keys=False) as session:
                         import_worker.load(self.ctx, session, path, columns, report)
                         if dry_run:
                             raise _DryRun
