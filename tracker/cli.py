@@ -734,18 +734,25 @@ def import_csv(state: State, /, path: Path, dry_run: bool, column_specs: tuple[s
     Any bad row: each is reported with its line and nothing is written.
     """
     from tracker.exporting.csv import column_templates
-    from tracker.services import ImportRejected
+    from tracker.services import import_start
 
     try:
         columns = column_templates(column_specs)
     except ValueError as exc:
         raise UserError(str(exc)) from None
+    # A big file's reading process starts before anything heavy is imported here, so that
+    # it imports its modules while this process does (see import_start).
+    import_start.start_early(path, state.settings.db_url)
+    from tracker.services import ImportRejected
+
     try:
         report = state.services.transfer.import_csv(path, dry_run=dry_run, columns=columns)
     except ImportRejected as exc:
         for problem in exc.problems:
             _say(f"{path}: {problem}")
         raise
+    finally:
+        import_start.discard()  # one the import did not take
     verb = "would add" if dry_run else "added"
     parts = [f"{verb} {_count(report.added, 'event')}"]
     if report.follow_ups:

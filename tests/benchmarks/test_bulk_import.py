@@ -21,7 +21,14 @@ import pytest
 from benchmarks.generate import REFERENCE_DAY, generate
 from tracker.clock import FixedClock
 from tracker.errors import UserError
-from tracker.services import ImportRejected, Services, bulk_import, import_worker, open_services
+from tracker.services import (
+    ImportRejected,
+    Services,
+    bulk_import,
+    import_start,
+    import_worker,
+    open_services,
+)
 from tracker.settings import Settings
 
 SEARCHED = ("summit", "cas", "ö", "border", "a", "washington", "o'connor")
@@ -324,3 +331,58 @@ def test_references_are_checked_again_after_an_import(
         fresh.transfer.import_csv(bad)
     with fresh.ctx.write() as session:  # the pool lends the connection returned last
         assert session.connection().exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_a_reading_process_started_early_does_the_import(
+    exported: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The command starts a big file's reading process as it begins (`import_start`); the
+    import takes it and hands it its job: the same rows as a process started by the import."""
+    _use(monkeypatch, "worker")
+    monkeypatch.setattr(import_start, "WORKER_FROM_BYTES", 0)
+    contents = []
+    for early in (True, False):
+        db = tmp_path / f"early-{early}.sqlite3"
+        services = _open(db)
+        try:
+            if early:
+                import_start.start_early(exported, services.ctx.settings.db_url)
+                assert import_start._early is not None
+                worker = import_start._early[1]
+            assert services.transfer.import_csv(exported).added == 600
+            assert import_start._early is None
+            if early:
+                assert worker.process.exitcode == 0
+        finally:
+            import_start.discard()
+            services.close()
+        contents.append(_contents(db))
+    assert contents[0] == contents[1]
+
+
+def test_a_reading_process_no_import_takes_is_stopped(
+    exported: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(import_start, "WORKER_FROM_BYTES", 0)
+    import_start.start_early(exported, "postgresql://nowhere/tracker")  # not for this one
+    assert import_start._early is None
+    import_start.start_early(exported, f"sqlite:///{tmp_path / 'unused.sqlite3'}")
+    assert import_start._early is not None
+    worker = import_start._early[1]
+    assert import_start.take(tmp_path / "another.csv") is None  # for another file: not taken
+    import_start.discard()
+    assert import_start._early is None
+    assert worker.process.exitcode == 0
+
+
+def test_the_command_imports_a_big_file_with_its_early_reading_process(
+    exported: Path, cli: Any, cli_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _use(monkeypatch, "worker")
+    monkeypatch.setattr(import_start, "WORKER_FROM_BYTES", 0)
+    result = cli("import", "csv", str(exported))
+    assert (result.code, result.err) == (0, "")
+    assert result.out.startswith("added 600 events")
+    assert import_start._early is None
+    with sqlite3.connect(cli_env) as connection:
+        assert connection.execute("SELECT count(*) FROM events").fetchone() == (600,)

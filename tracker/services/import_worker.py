@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import multiprocessing
 import pickle
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -31,7 +30,7 @@ from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from tracker.clock import Clock
-from tracker.services import bulk_import
+from tracker.services import bulk_import, import_start
 from tracker.services.context import Context
 from tracker.settings import Settings
 from tracker.storage.engine import make_engine, sqlite_path
@@ -39,7 +38,7 @@ from tracker.storage.engine import make_engine, sqlite_path
 if TYPE_CHECKING:
     from tracker.services.transfer import ImportReport, RowProblem
 
-WORKER_FROM_BYTES = 4 * 1024 * 1024  # smaller files: read in this process (no start-up cost)
+WORKER_FROM_BYTES = import_start.WORKER_FROM_BYTES  # smaller files: read in this process
 CHUNK_ROWS = 5_000  # records the worker reads and decides before sending their rows
 FIRST_CHUNK_ROWS = 1_000  # a smaller first chunk: the writing starts sooner
 TEXT_INDEX_EVERY = 20_000  # new events whose text is indexed in one statement
@@ -85,20 +84,11 @@ def load(
     from tracker.services.transfer import ImportRejected
 
     connection = session.connection()  # BEGIN IMMEDIATE: the worker's snapshot comes after
-    spawn = multiprocessing.get_context("spawn")  # a fresh interpreter: no SQLite state forked
-    receiving, sending = spawn.Pipe(duplex=False)
-    worker = spawn.Process(
-        target=_work,
-        args=(
-            sending,
-            _Job(ctx.settings, ctx.clock, path, columns, CHUNK_ROWS, FIRST_CHUNK_ROWS),
-        ),
-        name="tracker-import-reader",
-        daemon=True,
-    )
-    worker.start()
-    sending.close()
+    # The process the command started as it began (see import_start), or a new one.
+    worker = import_start.take(path) or import_start.start()
+    receiving = worker.receiving
     try:
+        worker.jobs.send(_Job(ctx.settings, ctx.clock, path, columns, CHUNK_ROWS, FIRST_CHUNK_ROWS))
         with (
             bulk_import._page_cache(connection, bulk_import.LOAD_CACHE_KIB),
             contextlib.ExitStack() as stack,  # on success the remaining indexes are built
@@ -117,11 +107,7 @@ def load(
                     setattr(report, name, getattr(done, name))
                 report.created_stakeholders[:] = done.created_stakeholders
     finally:
-        receiving.close()
-        worker.join(timeout=5)
-        if worker.is_alive():
-            worker.terminate()
-            worker.join()
+        worker.stop()
 
 
 def _messages(receiving: Pipe) -> Iterator[tuple[Any, ...]]:

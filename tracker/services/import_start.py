@@ -1,0 +1,108 @@
+"""Starting a big CSV import's reading process (`import_worker`) as the command begins.
+
+A fresh interpreter spends about half a second importing what the reading needs
+(SQLAlchemy, the models, the services), and this process spends as long importing the same
+before it can begin the import's transaction. Started first, the reading process imports
+while this one does, on the other core; it then waits for its job, which
+`import_worker.load` sends once the transaction has begun. If the import does not want it
+after all (`import_worker.wanted`: not a SQLite file in WAL mode, say), it is stopped
+unused.
+
+This module imports only the standard library: importing it costs nothing that the command
+would otherwise pay later.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from dataclasses import dataclass
+from multiprocessing.connection import Connection as Pipe
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+from typing import Any
+
+WORKER_FROM_BYTES = 4 * 1024 * 1024  # smaller files: read in the importing process
+
+
+@dataclass
+class Worker:
+    """A started reading process: `jobs` takes its one job, `receiving` gives its messages."""
+
+    process: BaseProcess
+    jobs: Pipe
+    receiving: Pipe
+
+    def stop(self) -> None:
+        """Close both ends (a worker waiting for its job ends at that) and wait for it."""
+        self.jobs.close()
+        self.receiving.close()
+        self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.process.terminate()
+            self.process.join()
+
+
+def start() -> Worker:
+    """A new reading process: it imports its modules, then waits for its job."""
+    spawn = multiprocessing.get_context("spawn")  # a fresh interpreter: no SQLite state forked
+    receiving, sending = spawn.Pipe(duplex=False)
+    take_job, jobs = spawn.Pipe(duplex=False)
+    process = spawn.Process(
+        target=_serve, args=(take_job, sending), name="tracker-import-reader", daemon=True
+    )
+    process.start()
+    sending.close()
+    take_job.close()
+    return Worker(process, jobs, receiving)
+
+
+_early: tuple[Path, Worker] | None = None
+
+
+def start_early(path: Path, db_url: str) -> None:
+    """Start the reading process for importing `path` into `db_url` now, if the import is
+    likely to want one: a big file into a SQLite file."""
+    global _early
+    discard()
+    if not db_url.startswith("sqlite") or ":memory:" in db_url or "mode=memory" in db_url:
+        return
+    try:
+        if path.expanduser().stat().st_size < WORKER_FROM_BYTES:
+            return
+    except OSError:
+        return  # the import reports what is wrong with the file
+    _early = (path, start())
+
+
+def take(path: Path) -> Worker | None:
+    """The process started early for importing `path`, now the caller's to use and stop."""
+    global _early
+    if _early is None or _early[0] != path:
+        return None
+    worker = _early[1]
+    _early = None
+    return worker
+
+
+def discard() -> None:
+    """Stop a process started early that no import took."""
+    global _early
+    if _early is not None:
+        worker = _early[1]
+        _early = None
+        worker.stop()
+
+
+def _serve(take_job: Pipe, sending: Pipe) -> None:
+    """The reading process: import while the job is being prepared, then do it (or end
+    unused when the job's pipe closes)."""
+    from tracker.services import import_worker, transfer  # noqa: F401 (imported meanwhile)
+
+    try:
+        job: Any = take_job.recv()
+    except EOFError:  # not wanted after all
+        sending.close()
+        return
+    finally:
+        take_job.close()
+    import_worker._work(sending, job)
