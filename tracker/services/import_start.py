@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 WORKER_FROM_BYTES = 4 * 1024 * 1024  # smaller files: read in the importing process
+PIPE_BYTES = 1024 * 1024  # what the worker's pipe holds (as much as Linux lets anyone ask)
 
 
 @dataclass
@@ -46,6 +47,7 @@ def start() -> Worker:
     """A new reading process: it imports its modules, then waits for its job."""
     spawn = multiprocessing.get_context("spawn")  # a fresh interpreter: no SQLite state forked
     receiving, sending = spawn.Pipe(duplex=False)
+    _widen(sending)
     take_job, jobs = spawn.Pipe(duplex=False)
     process = spawn.Process(
         target=_serve, args=(take_job, sending), name="tracker-import-reader", daemon=True
@@ -54,6 +56,18 @@ def start() -> Worker:
     sending.close()
     take_job.close()
     return Worker(process, jobs, receiving)
+
+
+def _widen(pipe: Pipe) -> None:
+    """Let the pipe hold a whole message (`import_worker.CHUNK_ROWS` rows, about 1 MB),
+    where the system allows (Linux; 64 KB otherwise): the worker then goes on with its next
+    chunk while this process is still busy in SQLite, rather than waiting for it to read."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+    except (ImportError, AttributeError, OSError):
+        pass
 
 
 _early: tuple[Path, Worker] | None = None

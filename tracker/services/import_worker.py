@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from tracker.services.transfer import ImportReport, RowProblem
 
 WORKER_FROM_BYTES = import_start.WORKER_FROM_BYTES  # smaller files: read in this process
-CHUNK_ROWS = 5_000  # records the worker reads and decides before sending their rows
+CHUNK_ROWS = 2_500  # records the worker reads and decides before sending their rows
 FIRST_CHUNK_ROWS = 1_000  # a smaller first chunk: the writing starts sooner
 TEXT_INDEX_EVERY = 20_000  # new events whose text is indexed in one statement
 
@@ -132,7 +132,7 @@ class _Writer:
     FTS5 writes out what one statement indexed as a segment of its own, and more segments
     mean more merging, so the text goes in big batches; but whatever is left when the last
     chunk arrives is indexed after it, while nothing else runs. So within TEXT_INDEX_EVERY
-    of the events the first chunk led to expect, each chunk is indexed as it comes."""
+    of the events the first chunk led to expect, it goes in batches of a quarter of that."""
 
     def __init__(self, connection: Connection, stack: contextlib.ExitStack) -> None:
         self.connection = connection
@@ -153,8 +153,9 @@ class _Writer:
                 self.connection.exec_driver_sql(sql, rows)
         self.new_ids += new_ids
         self.loaded += len(new_ids)
-        # Near the end, each chunk's text is indexed as it comes: less is left for after it.
-        if len(self.new_ids) >= TEXT_INDEX_EVERY or self.loaded >= expected - TEXT_INDEX_EVERY:
+        # Near the end, the text is indexed in smaller batches: less is left for after.
+        near_end = self.loaded >= expected - TEXT_INDEX_EVERY
+        if len(self.new_ids) >= (TEXT_INDEX_EVERY // 4 if near_end else TEXT_INDEX_EVERY):
             self.indexing.index_text(self.new_ids)
             self.new_ids = []
 
