@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 import datetime as dt
+import functools
 import re
 import sqlite3
 import threading
@@ -86,14 +87,22 @@ def _in_written_zone(instant: dt.datetime, tz: str | None) -> dt.datetime:
     """`instant` on the clock of the zone the user wrote: an offset like -04:00 or a zone name."""
     if not tz:
         return instant
+    zone = _written_zone(tz)
+    return instant if zone is None else instant.astimezone(zone)
+
+
+@functools.lru_cache(maxsize=512)
+def _written_zone(tz: str) -> dt.tzinfo | None:
+    """The zone a stored `tz` names (None for one no zone has): an import asks for a few
+    zones tens of thousands of times."""
     match = re.fullmatch(r"([+-])(\d{2}):?(\d{2})", tz.strip())
     if match:
         offset = dt.timedelta(hours=int(match[2]), minutes=int(match[3]))
-        return instant.astimezone(dt.timezone(-offset if match[1] == "-" else offset))
+        return dt.timezone(-offset if match[1] == "-" else offset)
     try:
-        return instant.astimezone(ZoneInfo(tz))
+        return ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError):
-        return instant
+        return None
 
 
 def apply_when(event: Event, when: When) -> None:
