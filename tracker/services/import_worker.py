@@ -144,8 +144,10 @@ class _Writer:
     def load(self, expected: int, load: bulk_import.Load) -> None:
         statements, new_ids = load
         if self.indexing is None:  # the first chunk's estimate of the file's new events
-            tables = [table.name for table in (bulk_import._E, bulk_import._T)]
-            tables += [table.name for table in (bulk_import._P, bulk_import._F)]
+            # The big tables' indexes are built after the load. Tags' and follow-ups' are
+            # kept up as the rows come: this process has time to spare while the worker
+            # reads, and none once the last chunk is in.
+            tables = [table.name for table in (bulk_import._E, bulk_import._P)]
             indexing = bulk_import._Indexing(self.connection, expected, tables)
             self.indexing = self.stack.enter_context(indexing)
         for sql, rows in statements:
