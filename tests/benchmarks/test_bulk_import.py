@@ -61,6 +61,8 @@ def _use(monkeypatch: pytest.MonkeyPatch, path: str) -> None:
     monkeypatch.setattr(import_worker, "CHUNK_ROWS", 70)
     monkeypatch.setattr(import_worker, "FIRST_CHUNK_ROWS", 30)
     monkeypatch.setattr(import_worker, "TEXT_INDEX_EVERY", 150)
+    # Some of the indexes set aside are built as the last chunks come, the rest at the end.
+    monkeypatch.setattr(import_worker, "INDEXES_BEFORE_END", 150)
 
 
 def _open(db: Path, clock: Any = None) -> Services:

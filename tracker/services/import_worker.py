@@ -42,6 +42,8 @@ WORKER_FROM_BYTES = import_start.WORKER_FROM_BYTES  # smaller files: read in thi
 CHUNK_ROWS = 2_500  # records the worker reads and decides before sending their rows
 FIRST_CHUNK_ROWS = 1_000  # a smaller first chunk: the writing starts sooner
 TEXT_INDEX_EVERY = 20_000  # new events whose text is indexed in one statement
+INDEXES_BEFORE_END = 20_000  # from this many events before the expected end, each chunk
+# that comes builds one of the indexes set aside (see `_Writer`)
 
 
 def wanted(ctx: Context, path: Path) -> bool:
@@ -132,7 +134,10 @@ class _Writer:
     FTS5 writes out what one statement indexed as a segment of its own, and more segments
     mean more merging, so the text goes in big batches; but whatever is left when the last
     chunk arrives is indexed after it, while nothing else runs. So within TEXT_INDEX_EVERY
-    of the events the first chunk led to expect, it goes in batches of a quarter of that."""
+    of the events the first chunk led to expect, it goes in batches of a quarter of that.
+    Likewise the indexes set aside: within INDEXES_BEFORE_END of the expected end, each
+    chunk that comes builds one of them (a short step: the worker's next chunk still fits
+    in the pipe meanwhile), and the rows after it keep it up."""
 
     def __init__(self, connection: Connection, stack: contextlib.ExitStack) -> None:
         self.connection = connection
@@ -160,6 +165,8 @@ class _Writer:
         if len(self.new_ids) >= (TEXT_INDEX_EVERY // 4 if near_end else TEXT_INDEX_EVERY):
             self.indexing.index_text(self.new_ids)
             self.new_ids = []
+        if self.loaded >= expected - INDEXES_BEFORE_END:
+            self.indexing.build_one()
 
     def finish(self) -> None:
         if self.indexing is not None:
