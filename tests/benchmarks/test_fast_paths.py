@@ -13,7 +13,6 @@ import datetime as dt
 import io
 import itertools
 import re
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -176,52 +175,6 @@ def test_the_sqlite_export_writes_what_the_views_say(
         generic = io.StringIO()
         timeline_csv.write_rows(services.transfer.rows(flt), generic)
         assert generic.getvalue() == slow.getvalue()
-
-
-def test_the_sqlite_export_reads_one_snapshot_on_two_connections_or_on_one(
-    generated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The second connection reads half the batches of the session's snapshot; when a
-    commit came between the two transactions' beginnings, the session reads alone."""
-    monkeypatch.setattr(csv_rows, "BATCH", 7)  # many batches, taken in turn
-    copy = tmp_path / "copy.sqlite3"
-    with sqlite3.connect(generated) as source, sqlite3.connect(copy) as target:
-        source.backup(target)
-    source.close()
-    target.close()
-    svc = open_services(
-        Settings(db_url=f"sqlite:///{copy}", data_dir=tmp_path, local_tz=dt.UTC),
-        FixedClock.on(REFERENCE_DAY),
-    )
-    writer = sqlite3.connect(copy, isolation_level=None)
-    try:
-        expected = io.StringIO()
-        svc.transfer.export_csv(expected)
-        assert csv_rows.Companion.wanted(svc.ctx)
-
-        companion = csv_rows.Companion(svc.ctx)
-        with svc.ctx.read() as session:
-            along = companion.joined(session)
-            assert len(along) == 1  # nothing came between: both read the same snapshot
-            writer.execute("UPDATE events SET title = 'Renamed'")  # committed after both began
-            out = io.StringIO()
-            count = csv_rows.write_sqlite_csv(svc.ctx, session, EventFilter(), out, along)
-        companion.close()
-        assert count == 600 and "Renamed" not in out.getvalue()
-        assert out.getvalue() == expected.getvalue().split("\n", 1)[1]  # without the header
-
-        companion = csv_rows.Companion(svc.ctx)
-        writer.execute("UPDATE events SET title = 'Renamed again'")  # between the two
-        with svc.ctx.read() as session:
-            assert companion.joined(session) == []
-        companion.close()
-        again = io.StringIO()
-        assert svc.transfer.export_csv(again) == 600
-        titles = [row["title"] for row in csv.DictReader(io.StringIO(again.getvalue()))]
-        assert set(titles) == {"Renamed again"}
-    finally:
-        writer.close()
-        svc.close()
 
 
 def test_the_sqlite_export_writes_what_the_views_say_for_every_kind_of_cell(

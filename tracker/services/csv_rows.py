@@ -14,14 +14,12 @@ import datetime as dt
 import json
 import operator
 import queue
-import sqlite3
 import threading
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from typing import Any, TextIO
 
 from sqlalchemy import (
-    Connection,
     Date,
     Integer,
     Select,
@@ -42,7 +40,6 @@ from tracker.exporting import csv as timeline_csv
 from tracker.services.context import Context
 from tracker.services.queries import TIMELINE_ORDER, event_conditions, is_sqlite
 from tracker.services.views import ROLE_ORDER
-from tracker.storage.engine import sqlite_path
 from tracker.storage.models import Event, EventTag, FollowUp, Participation, Stakeholder
 
 BATCH = 2000  # events per round of participant / tag / follow-up queries
@@ -234,12 +231,12 @@ _MAY_GUARD = timeline_csv.MAY_GUARD  # first characters `neutralise` may act on
 _quoted = timeline_csv.quoted
 
 
-def _chunk_statements(session: Session, flt: EventFilter) -> tuple[Select[Any], Select[Any]]:
-    """The next BATCH filtered events after a key, as one JSON array of arrays; and the key
-    of the event that ends those BATCH (none when fewer were left), found on the index alone.
+def _chunk_statement(session: Session, flt: EventFilter) -> Select[Any]:
+    """The next BATCH filtered events after a key, as one JSON array of arrays, and the key
+    of the last of them (None if fewer were left).
 
-    One row each: SQLite computes it in a single step, during which Python's sqlite3 module
-    lets other threads run (it holds the GIL again for each row otherwise). Each array holds
+    One row: SQLite computes it in a single step, during which Python's sqlite3 module lets
+    other threads run (it holds the GIL again for each row otherwise). Each array holds
     `_ROW_COLUMNS` with the participants and tags cells ('' for none) after location and
     source, then the event's follow-ups as arrays.
     """
@@ -251,12 +248,15 @@ def _chunk_statements(session: Session, flt: EventFilter) -> tuple[Select[Any], 
     conditions = [tuple_(*TIMELINE_ORDER) > after, *event_conditions(session, flt)]
     page = select(*(_E[name] for name in _ROW_COLUMNS)).where(*conditions)
     e = page.order_by(*TIMELINE_ORDER).limit(BATCH).subquery("e")
+    # Found on the index alone: the reading thread asks for the next batch without parsing
+    # this one (the writing thread does).
     last = (
         select(func.json_array(*TIMELINE_ORDER))
         .where(*conditions)
         .order_by(*TIMELINE_ORDER)
         .offset(BATCH - 1)
         .limit(1)
+        .scalar_subquery()
     )
     row = func.json_array(
         *(e.c[name] for name in _ROW_COLUMNS[:11]),
@@ -266,7 +266,7 @@ def _chunk_statements(session: Session, flt: EventFilter) -> tuple[Select[Any], 
         *(e.c[name] for name in _ROW_COLUMNS[12:]),
         _follow_ups_json(e.c.id, e),
     )
-    return select(func.json_group_array(row)).select_from(e), last
+    return select(func.json_group_array(row), last).select_from(e)
 
 
 _ROW_COLUMNS = (
@@ -290,129 +290,61 @@ def _follow_ups_json(event_id: Any, outer: Any) -> Any:
     )
 
 
-class Companion:
-    """A second connection to a SQLite file, to read along with a session begun after it was
-    opened, on the session's snapshot. Open it before the session's transaction begins."""
-
-    def __init__(self, ctx: Context) -> None:
-        self._connection = ctx.engine.connect()
-        try:
-            self._version = _data_version(self._connection)
-            self._connection.rollback()
-        except BaseException:
-            self._connection.close()
-            raise
-
-    @staticmethod
-    def wanted(ctx: Context) -> bool:
-        """Whether the database is a SQLite file whose connections can serve two threads."""
-        return sqlite_path(ctx.engine) is not None and sqlite3.threadsafety > 0
-
-    def joined(self, session: Session) -> list[Connection]:
-        """This connection, now reading the session's snapshot; none when a commit may have
-        come between this connection's first read and its second (then the session's own
-        snapshot may differ, and it reads alone)."""
-        _data_version(session.connection())  # the session's snapshot begins, if it has not
-        if _data_version(self._connection) != self._version:
-            return []
-        return [self._connection]
-
-    def close(self) -> None:
-        self._connection.close()
-
-
-def _data_version(connection: Connection) -> int:
-    """SQLite's count of the commits other connections made, as `connection` last saw it
-    (a new transaction of the connection brings it up to date)."""
-    return int(connection.exec_driver_sql("PRAGMA data_version").scalar_one())
-
-
-def write_sqlite_csv(
-    ctx: Context,
-    session: Session,
-    flt: EventFilter,
-    out: TextIO,
-    companions: Sequence[Connection] = (),
-) -> int:
+def write_sqlite_csv(ctx: Context, session: Session, flt: EventFilter, out: TextIO) -> int:
     """Write the header-less CSV lines of the filtered timeline; returns how many.
 
-    The bytes are those of `write_rows(csv_records(...))`. The database reads and joins the
-    batches (participants and tags into their cells, follow-ups alongside) on threads of
-    their own, one per connection: the session's and each of `companions`, which must read
-    the session's snapshot (`companion_reads`). They take the batches in turn, each handing
-    the next one's key to the next thread before it reads its own; this thread parses,
-    formats and writes the batches in order. On two cores they overlap; the database's
-    share is the longer one, and two connections share it.
+    The bytes are those of `write_rows(csv_records(...))`. The database reads and joins
+    one batch (participants and tags into their cells, follow-ups alongside) on a second
+    thread while this one parses, formats and writes the batch before: on two cores they
+    overlap, and the database's share is the longer one.
     """
-    batch_statement, last_statement = _chunk_statements(session, flt)
-    connections = [session.connection(), *companions]
-    raws = [connection.connection.driver_connection for connection in connections]
+    statement = _chunk_statement(session, flt)
+    connection = session.connection()
+    raw = connection.connection.driver_connection
+    assert raw is not None
     # An export reads every page of the file in random order: mapping the file into memory
-    # saves a copy per page read (about a third of SQLite's time here). Only for these
-    # connections and this export: the TUI's resident memory stays small.
-    for raw in raws:
-        assert raw is not None
-        raw.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
-    count = len(connections)
-    keys: list[queue.Queue[dict[str, Any] | None]] = [queue.Queue() for _ in connections]
-    batches: list[queue.Queue[str | BaseException | None]] = [queue.Queue(2) for _ in connections]
+    # saves a copy per page read (about a third of SQLite's time here). Only for this
+    # connection and this export: the TUI's resident memory stays small.
+    raw.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
+    batches: queue.Queue[str | BaseException | None] = queue.Queue(3)
     stop = threading.Event()
 
-    def read(turn: int) -> None:
-        """One connection's share: for each key it is handed, the key of the batch after
-        (passed on at once), then the batch's JSON, handed over as is (the writing thread
-        parses it; this one only waits for SQLite, without the GIL)."""
-        connection, following = connections[turn], keys[(turn + 1) % count]
+    def read() -> None:
+        """The database's share: one statement per batch, its JSON handed over as is (the
+        writing thread parses it; this one only waits for SQLite, without the GIL)."""
+        key: dict[str, Any] = {"after_start": dt.date.min, "after_time": -2, "after_id": 0}
         try:
-            while (key := keys[turn].get()) is not None and not stop.is_set():
-                last = connection.execute(last_statement, key).scalar()
-                if last is None:  # fewer than BATCH events were left: this is the last
-                    following.put(None)
-                else:
-                    start, sort_time, event_id = json.loads(last)
-                    following.put(
-                        {"after_start": _date(start), "after_time": sort_time, "after_id": event_id}
-                    )
-                batches[turn].put(connection.execute(batch_statement, key).scalar_one())
-            following.put(None)
-            batches[turn].put(None)
+            while not stop.is_set():
+                text, last = connection.execute(statement, key).one()
+                batches.put(text)
+                if last is None:  # fewer than BATCH events were left
+                    break
+                start, sort_time, event_id = json.loads(last)
+                key = {"after_start": _date(start), "after_time": sort_time, "after_id": event_id}
+            batches.put(None)
         except BaseException as exc:  # handed to the writing thread, raised there
-            following.put(None)
-            batches[turn].put(exc)
+            batches.put(exc)
 
-    readers = [
-        threading.Thread(target=read, args=(turn,), name=f"csv-export-reader-{turn}", daemon=True)
-        for turn in range(count)
-    ]
-    keys[0].put({"after_start": dt.date.min, "after_time": -2, "after_id": 0})
-    for reader in readers:
-        reader.start()
+    reader = threading.Thread(target=read, name="csv-export-reader", daemon=True)
+    reader.start()
     spans = _Spans(ctx, _Names(session))
-    written = 0
+    count = 0
     try:
-        turn = 0
-        while (text := batches[turn].get()) is not None:
+        while (text := batches.get()) is not None:
             if isinstance(text, BaseException):
                 raise text
             rows = json.loads(text)
             if rows:
                 out.write(_batch_lines(rows, spans))
-                written += len(rows)
-            turn = (turn + 1) % count
+                count += len(rows)
     finally:
         stop.set()
-        for waiting in keys:
-            waiting.put(None)
-        while any(reader.is_alive() for reader in readers):
-            for pending in batches:  # unblock a reader waiting on a full queue
-                with contextlib.suppress(queue.Empty):
-                    pending.get(timeout=0.01)
-        for reader in readers:
-            reader.join()
-        for raw in raws:
-            assert raw is not None
-            raw.execute("PRAGMA mmap_size = 0")
-    return written
+        while reader.is_alive():  # unblock a reader waiting on a full queue, then wait
+            with contextlib.suppress(queue.Empty):
+                batches.get(timeout=0.05)
+        reader.join()
+        raw.execute("PRAGMA mmap_size = 0")
+    return count
 
 
 def _batch_lines(rows: list[list[Any]], spans: _Spans) -> str:

@@ -30,7 +30,7 @@ from tracker.exporting import csv as timeline_csv
 from tracker.services import import_worker
 from tracker.services.bulk_import import BulkImport, Memo, move_sequence_past_ids
 from tracker.services.context import Context
-from tracker.services.csv_rows import Companion, csv_records, write_sqlite_csv
+from tracker.services.csv_rows import csv_records, write_sqlite_csv
 from tracker.services.events import EventService
 from tracker.services.tags import clean_tags
 from tracker.services.views import date_only
@@ -91,22 +91,14 @@ class TimelineRows(Iterator[dict[str, str]]):
 
     def write_csv(self, out: TextIO, *, excel: bool = False) -> int:
         """The header and every row, as `timeline_csv.write_rows` would write them."""
-        # On a SQLite file, a second connection reads half the batches (see write_sqlite_csv);
-        # opened first, it can tell whether it reads the session's snapshot.
-        companion = Companion(self.ctx) if Companion.wanted(self.ctx) else None
-        try:
-            with self.ctx.read() as session:
-                if session.get_bind().dialect.name != "sqlite":
-                    records = (
-                        timeline_csv.Record.of(c) for c in csv_records(self.ctx, session, self.flt)
-                    )
-                    return timeline_csv.write_rows(records, out, excel=excel)
-                timeline_csv.write_rows((), out, excel=excel)  # the BOM and the header
-                along = companion.joined(session) if companion is not None else []
-                return write_sqlite_csv(self.ctx, session, self.flt, out, along)
-        finally:
-            if companion is not None:
-                companion.close()
+        with self.ctx.read() as session:
+            if session.get_bind().dialect.name != "sqlite":
+                records = (
+                    timeline_csv.Record.of(c) for c in csv_records(self.ctx, session, self.flt)
+                )
+                return timeline_csv.write_rows(records, out, excel=excel)
+            timeline_csv.write_rows((), out, excel=excel)  # the BOM and the header
+            return write_sqlite_csv(self.ctx, session, self.flt, out)
 
 
 @dataclass(frozen=True)
