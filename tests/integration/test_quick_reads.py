@@ -301,14 +301,21 @@ def test_a_database_not_there_yet_is_created_by_the_services(tmp_path: Path) -> 
     assert revision == [(lite.scripted_head(str(lite.script_location())),)]
 
 
-def test_quick_reads_write_nothing_and_wait_for_no_writer(varied: Path, tmp_path: Path) -> None:
+def _copy_with_writer(path: Path, tmp_path: Path) -> tuple[Path, sqlite3.Connection]:
+    """A copy of `path` in WAL mode, and a connection to write to it as another process
+    would (the caller closes it)."""
     copy = tmp_path / "copy.sqlite3"
-    with sqlite3.connect(varied) as source, sqlite3.connect(copy) as target:
+    with sqlite3.connect(path) as source, sqlite3.connect(copy) as target:
         source.backup(target)
     source.close()
     target.close()
     writer = sqlite3.connect(copy, isolation_level=None)
     writer.execute("PRAGMA journal_mode = WAL")
+    return copy, writer
+
+
+def test_quick_reads_write_nothing_and_wait_for_no_writer(varied: Path, tmp_path: Path) -> None:
+    copy, writer = _copy_with_writer(varied, tmp_path)
     before = hashlib.sha256(copy.read_bytes()).hexdigest()
     writer.execute("BEGIN IMMEDIATE")  # another process is in the middle of a write
     writer.execute("UPDATE events SET title = 'Half-written' WHERE id = 1")
@@ -330,13 +337,7 @@ def test_quick_reads_write_nothing_and_wait_for_no_writer(varied: Path, tmp_path
 
 
 def test_twin_reads_share_one_snapshot_or_read_alone(varied: Path, tmp_path: Path) -> None:
-    copy = tmp_path / "copy.sqlite3"
-    with sqlite3.connect(varied) as source, sqlite3.connect(copy) as target:
-        source.backup(target)
-    source.close()
-    target.close()
-    writer = sqlite3.connect(copy, isolation_level=None)
-    writer.execute("PRAGMA journal_mode = WAL")
+    copy, writer = _copy_with_writer(varied, tmp_path)
     may = EventFilter(date_from=dt.date(2022, 5, 1), date_to=dt.date(2022, 5, 31))
     settings = _settings(copy, tmp_path)
     try:
