@@ -240,15 +240,23 @@ def list_events(
 ) -> list[Row]:
     """`columns` rows (`EVENT_COLUMNS` or `LINE_COLUMNS`) of the events `listing` keeps, in
     timeline order."""
-    where, params = _conditions(connection, listing)
-    sql = f"SELECT {columns} FROM events"
-    if where:
-        sql += " WHERE " + " AND ".join(where)
+    sql, params = _listed(connection, listing, columns)
     sql += f" ORDER BY {TIMELINE_ORDER}"
     if limit is not None:
         sql += " LIMIT ?"
         params.append(limit)
     return connection.execute(sql, params).fetchall()
+
+
+def _listed(
+    connection: sqlite3.Connection, listing: Listing, columns: str
+) -> tuple[str, list[Any]]:
+    """`SELECT columns` of the events `listing` keeps, in no order, with its parameters."""
+    where, params = _conditions(connection, listing)
+    sql = f"SELECT {columns} FROM events"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    return sql, params
 
 
 def _conditions(connection: sqlite3.Connection, listing: Listing) -> tuple[list[str], list[Any]]:
@@ -546,12 +554,16 @@ def participant_names(connection: sqlite3.Connection, ids: Sequence[int]) -> lis
     if not ids:
         return []
     return connection.execute(
-        "SELECT p.event_id, s.name, s.name_key "
-        "FROM participations p JOIN stakeholders s ON s.id = p.stakeholder_id "
-        "WHERE p.event_id IN (SELECT value FROM json_each(?)) "
-        f"ORDER BY p.event_id, {PARTICIPANT_ORDER}",
+        f"{_NAMES_OF} (SELECT value FROM json_each(?)) ORDER BY p.event_id, {PARTICIPANT_ORDER}",
         (_id_list(ids),),
     ).fetchall()
+
+
+_NAMES_OF = (
+    "SELECT p.event_id, s.name, s.name_key "
+    "FROM participations p JOIN stakeholders s ON s.id = p.stakeholder_id WHERE p.event_id IN"
+)
+"""`participant_names`' rows, for the events of the list or subquery that follows."""
 
 
 def listed_participant_names(connection: sqlite3.Connection, listing: Listing) -> list[Row]:
@@ -559,13 +571,9 @@ def listed_participant_names(connection: sqlite3.Connection, listing: Listing) -
     found by the listing instead of by their ids, for a second thread to read while the
     first reads the events. SQLite sorts them whole before the first comes back; the thread
     holds no GIL for all that time (a sort by event group would hand it back every row)."""
-    where, params = _conditions(connection, listing)
-    events = "SELECT id FROM events" + (" WHERE " + " AND ".join(where) if where else "")
+    events, params = _listed(connection, listing, "id")
     return connection.execute(
-        "SELECT p.event_id, s.name, s.name_key "
-        "FROM participations p JOIN stakeholders s ON s.id = p.stakeholder_id "
-        f"WHERE p.event_id IN ({events}) ORDER BY +p.event_id, {PARTICIPANT_ORDER}",
-        params,
+        f"{_NAMES_OF} ({events}) ORDER BY +p.event_id, {PARTICIPANT_ORDER}", params
     ).fetchall()
 
 
