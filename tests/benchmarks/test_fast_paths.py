@@ -9,6 +9,7 @@ with Alembic's.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import itertools
@@ -33,14 +34,14 @@ from tracker.domain import (
     Location,
     ParticipantSpec,
 )
-from tracker.errors import Cancelled
+from tracker.errors import Cancelled, UserError
 from tracker.exporting import csv as timeline_csv
 from tracker.services import Services, csv_rows, open_services
 from tracker.services.events import EventService
 from tracker.services.names import NameIndex
 from tracker.services.queries import name_pattern
 from tracker.services.timeline import MATCHES_CAP, TimelineKey
-from tracker.services.transfer import event_row
+from tracker.services.transfer import RowProblem, _RowReader, event_row
 from tracker.settings import Settings
 from tracker.storage import lite, migrations
 from tracker.storage.models import Stakeholder
@@ -268,6 +269,84 @@ def test_bulk_import_round_trips_the_generated_data(services: Services, tmp_path
         assert (again.added, again.skipped) == (unfolded, report.added - unfolded)
     finally:
         fresh.close()
+
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+
+
+def _records(path: Path, columns: dict[str, str] | None = None) -> list[tuple[int, list[str]]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return [(line, list(cells)) for line, cells, _ in timeline_csv.read_cells(handle, columns)]
+
+
+def test_records_read_column_by_column_are_the_rows_read_one_by_one(
+    services: Services, tmp_path: Path
+) -> None:
+    exported = tmp_path / "export.csv"
+    services.transfer.export_csv(exported)
+    files = [
+        _records(exported),
+        _records(FIXTURES / "golden-export.csv"),
+        _records(FIXTURES / "hand-made.csv"),
+        _records(
+            FIXTURES / "state-dept-travels-excerpt.csv",
+            timeline_csv.column_templates(
+                [
+                    *("title={name}: trip to {country}", "kind=trip", "start={start_date}"),
+                    *("end={end_date}", "participants={name}", "notes={remarks}", "tags={role}"),
+                ]
+            ),
+        ),
+    ]
+    # Kinds and statuses as people type them; a blank status (held or planned by date).
+    hand_typed = [(9, cells[:]) for _, cells in files[0][:3]]
+    hand_typed[0][1][5], hand_typed[1][1][7], hand_typed[2][1][7] = " Meeting ", "", "PLANNED"
+    files.append(hand_typed)
+    for batch in files:
+        one_by_one = [_RowReader(services.transfer.ctx).row(line, cells) for line, cells in batch]
+        problems: list[RowProblem] = []
+        assert _RowReader(services.transfer.ctx).rows(batch, problems) == one_by_one
+        assert problems == []
+        batch[1][1][6] = "  "  # an empty title: `rows` would read them one by one
+        with pytest.raises(UserError):
+            _RowReader(services.transfer.ctx)._columns(batch, REFERENCE_DAY)
+
+
+def test_a_batch_with_bad_records_reports_each_first_problem(services: Services) -> None:
+    batch = _records(FIXTURES / "bad-rows.csv")
+    reader = _RowReader(services.transfer.ctx)
+    problems: list[RowProblem] = []
+    rows = reader.rows(batch, problems)
+    assert [row.title for row in rows] == ["Good", "Also good"]
+    assert [(p.line, p.reason.split(" ")[0]) for p in problems] == [
+        (3, "cannot"),
+        (4, "unknown"),
+        (6, "the"),
+    ]
+
+
+class _Midnight:
+    """A clock whose day changes after its first reading."""
+
+    def __init__(self) -> None:
+        self.days = itertools.chain(
+            [REFERENCE_DAY], itertools.repeat(REFERENCE_DAY + dt.timedelta(1))
+        )
+
+    def today(self) -> dt.date:
+        return next(self.days)
+
+    def now(self) -> dt.datetime:
+        return dt.datetime.combine(self.today(), dt.time(), dt.UTC)
+
+
+def test_a_batch_read_as_the_day_changes_reads_each_row_on_its_day(services: Services) -> None:
+    batch = [
+        (2, ["", "", "", "tomorrow", "", "call", "Check-in", "", "", "", "", "", "", "", "", ""])
+    ]
+    ctx = dataclasses.replace(services.transfer.ctx, clock=_Midnight())
+    [row] = _RowReader(ctx).rows(batch, [])
+    assert row.when.start == REFERENCE_DAY + dt.timedelta(2)  # read on the second day
 
 
 def test_the_start_up_check_reads_the_head_alembic_reads(generated: Path) -> None:

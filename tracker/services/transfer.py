@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple, TextIO, TypeVar, cast
 
@@ -34,6 +35,8 @@ from tracker.services.csv_rows import csv_records, write_sqlite_csv
 from tracker.services.events import EventService
 from tracker.services.tags import clean_tags
 from tracker.services.views import date_only
+
+BATCH_ROWS = 2_500  # records read column by column at a time (see `_RowReader.rows`)
 
 
 def event_row(view: EventView) -> dict[str, str]:
@@ -236,6 +239,13 @@ class _RowReader:
             lambda key: date_only(self._on(key[1]).parse_when(key[0]))
         )
         self._people = Memo(_read_participant)
+        # A kind or status as written (as stored, or any case and blanks around it).
+        self._kinds: Memo[str, EventKind] = Memo(
+            lambda text: _KINDS.get(text) or _enum(EventKind, text, "kind")
+        )
+        self._statuses: Memo[str, EventStatus] = Memo(
+            lambda text: _STATUSES.get(text) or _enum(EventStatus, text, "status")
+        )
         self._tags: Memo[str, tuple[str, ...]] = Memo(
             lambda cell: tuple(clean_tags(timeline_csv.split_tags(cell)))
         )
@@ -259,23 +269,23 @@ class _RowReader:
         the file each chunk ends."""
         parsed: list[_Row] = []
         problems: list[RowProblem] = []
+        batch: list[tuple[int, Sequence[str]]] = []  # records not checked yet
         wanted = first or size
-        row = self.row
         try:
             with path.expanduser().open(encoding="utf-8-sig", newline="") as handle:
                 for line, cells, problem in timeline_csv.read_cells(handle, columns):
                     if problem:
                         problems.append(RowProblem(line, problem))
                     else:
-                        try:
-                            parsed.append(row(line, cells))
-                        except (UserError, ValueError) as exc:
-                            reason = str(exc)
-                            problems.append(RowProblem(line, reason))
-                    if wanted and len(parsed) + len(problems) >= wanted:
+                        batch.append((line, cells))
+                    if wanted and len(parsed) + len(batch) + len(problems) >= wanted:
                         self.bytes_read = cast(BinaryIO, handle.buffer).tell()
+                        parsed += self.rows(batch, problems)
                         yield parsed, problems
-                        parsed, problems, wanted = [], [], size
+                        parsed, problems, batch, wanted = [], [], [], size
+                    elif len(batch) >= BATCH_ROWS:
+                        parsed += self.rows(batch, problems)
+                        batch = []
                 self.bytes_read = cast(BinaryIO, handle.buffer).tell()
         except FileNotFoundError:
             raise UserError(f"no such file: {path}") from None
@@ -287,7 +297,120 @@ class _RowReader:
             ) from None
         except ValueError as exc:
             raise UserError(f"{path}: {exc}") from None
+        parsed += self.rows(batch, problems)
         yield parsed, problems
+
+    def rows(
+        self, batch: Sequence[tuple[int, Sequence[str]]], problems: list[RowProblem]
+    ) -> list[_Row]:
+        """`row` for each (line, cells) of `batch`: the checked rows, each bad record's
+        first problem added to `problems`. Read column by column (`_columns`) when every
+        record is good, the common case; record by record when one is not, or when the
+        day changed meanwhile (relative dates read as on the day each row is read)."""
+        if not batch:
+            return []
+        today = self.ctx.clock.today()
+        try:
+            rows = self._columns(batch, today)
+        except (UserError, ValueError, KeyError):
+            pass
+        else:
+            if self.ctx.clock.today() == today:
+                return rows
+        rows = []
+        row = self.row
+        for line, cells in batch:
+            try:
+                rows.append(row(line, cells))
+            except (UserError, ValueError) as exc:
+                problems.append(RowProblem(line, str(exc)))
+        return rows
+
+    def _columns(self, batch: Sequence[tuple[int, Sequence[str]]], today: dt.date) -> list[_Row]:
+        """`row` for every record of `batch`, a column at a time (the loops mostly in C
+        rather than Python's per-row steps); raises at any problem, without saying which
+        record has it (`rows` then reads them one by one)."""
+        lines, records = zip(*batch, strict=True)
+        (
+            ids,
+            starts,
+            ends,
+            writtens,
+            precisions,
+            kinds,
+            titles,
+            statuses,
+            locations,
+            participants_cells,
+            _,
+            follow_ups_cells,
+            sources,
+            tags,
+            summaries,
+            notes,
+        ) = zip(*records, strict=True)
+        strip = str.strip
+        cleaned_titles = list(map(" ".join, map(str.split, titles)))
+        if not all(cleaned_titles):
+            raise UserError("the title is empty")
+        whens = list(
+            map(
+                self._whens.__getitem__,
+                zip(
+                    map(strip, starts),
+                    map(strip, ends),
+                    map(strip, precisions),
+                    map(strip, writtens),
+                    repeat(today),
+                    *map(repeat, self._settings),
+                ),
+            )
+        )
+        held, planned = EventStatus.HELD, EventStatus.PLANNED
+        stated = self._statuses.__getitem__
+        status_list = [
+            stated(text) if text else (held if when.end < today else planned)
+            for text, when in zip(map(strip, statuses), whens, strict=True)
+        ]
+        people = self._people.__getitem__
+        participants = [
+            list(map(people, filter(None, map(strip, cell.split(";"))))) if cell else []
+            for cell in participants_cells
+        ]
+        follow_ups: list[list[timeline_csv.FollowUpCell]] = []
+        for cell in follow_ups_cells:
+            items = timeline_csv.parse_follow_ups(cell) if cell else []
+            for item in items:
+                if item.status not in _FOLLOW_UP_STATUSES:
+                    _enum(FollowUpStatus, item.status, "follow-up status")
+                if item.due:
+                    self._dues[(item.due, today, *self._settings)]
+            follow_ups.append(items)
+        id_texts = list(map(strip, ids))
+        if not all(map(str.isdigit, filter(None, id_texts))):
+            raise ValueError("an id is not a whole number")
+        return list(
+            map(
+                tuple.__new__,
+                repeat(_Row),
+                zip(
+                    lines,
+                    [int(text) if text else None for text in id_texts],
+                    cleaned_titles,
+                    map(self._kinds.__getitem__, kinds),
+                    whens,
+                    status_list,
+                    map(strip, locations),
+                    participants,
+                    follow_ups,
+                    map(strip, sources),
+                    map(self._tags.__getitem__, tags),
+                    map(strip, summaries),
+                    map(strip, notes),
+                    strict=True,
+                ),
+            )
+        )
 
     def row(self, line: int, cells: Sequence[str]) -> _Row:
         """One record's cells, in the order of `timeline_csv.COLUMNS`, checked (the first
