@@ -14,6 +14,7 @@ would otherwise pay later.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 from dataclasses import dataclass
 from multiprocessing.connection import Connection as Pipe
@@ -110,6 +111,10 @@ def discard() -> None:
 def _serve(take_job: Pipe, sending: Pipe) -> None:
     """The reading process: import while the job is being prepared, then do it (or end
     unused when the job's pipe closes)."""
+    # No cyclic collection from here on, imports included: they are on the import's
+    # critical path (this process only starts reading once they are done), and what they
+    # and the reading build lives until the process ends (see `import_worker._work`).
+    gc.disable()
     from tracker.services import import_worker, transfer  # noqa: F401 (imported meanwhile)
 
     try:
