@@ -312,7 +312,7 @@ class _RowReader:
         today = self.ctx.clock.today()
         try:
             rows = self._columns(batch, today)
-        except (UserError, ValueError, KeyError):
+        except (UserError, ValueError):  # as `row` raises them: one of the records is bad
             pass
         else:
             if self.ctx.clock.today() == today:
