@@ -307,6 +307,8 @@ def test_records_read_column_by_column_are_the_rows_read_one_by_one(
         problems: list[RowProblem] = []
         assert _RowReader(services.transfer.ctx).rows(batch, problems) == one_by_one
         assert problems == []
+        # Read column by column indeed, not one by one after a failure.
+        assert _RowReader(services.transfer.ctx)._columns(batch, REFERENCE_DAY) == one_by_one
         batch[1][1][6] = "  "  # an empty title: `rows` would read them one by one
         with pytest.raises(UserError):
             _RowReader(services.transfer.ctx)._columns(batch, REFERENCE_DAY)
