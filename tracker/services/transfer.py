@@ -372,20 +372,8 @@ class _RowReader:
             stated(text) if text else (held if when.end < today else planned)
             for text, when in zip(map(strip, statuses), whens, strict=True)
         ]
-        people = self._people.__getitem__
-        participants = [
-            list(map(people, filter(None, map(strip, cell.split(";"))))) if cell else []
-            for cell in participants_cells
-        ]
-        follow_ups: list[list[timeline_csv.FollowUpCell]] = []
-        for cell in follow_ups_cells:
-            items = timeline_csv.parse_follow_ups(cell) if cell else []
-            for item in items:
-                if item.status not in _FOLLOW_UP_STATUSES:
-                    _enum(FollowUpStatus, item.status, "follow-up status")
-                if item.due:
-                    self._dues[(item.due, today, *self._settings)]
-            follow_ups.append(items)
+        participants = list(map(self._participants, participants_cells))
+        follow_ups = [self._follow_ups(cell, today) for cell in follow_ups_cells]
         id_texts = list(map(strip, ids))
         if not all(map(str.isdigit, filter(None, id_texts))):
             raise ValueError("an id is not a whole number")
@@ -436,7 +424,7 @@ class _RowReader:
         title = " ".join(title.split())
         if not title:
             raise UserError("the title is empty")
-        kind = _KINDS.get(kind_text) or _enum(EventKind, kind_text, "kind")
+        kind = self._kinds[kind_text]
         today = self.ctx.clock.today()  # each row as on the day it is read
         # Exact columns (start, end, precision) win; otherwise the `when` text is read.
         when = self._whens[
@@ -451,26 +439,12 @@ class _RowReader:
         ]
         status_text = status_text.strip()
         status = (
-            (_STATUSES.get(status_text) or _enum(EventStatus, status_text, "status"))
+            self._statuses[status_text]
             if status_text
             else (EventStatus.HELD if when.end < today else EventStatus.PLANNED)
         )
-        if participants_cell:
-            people = self._people
-            participants = [
-                people[part] for part in map(str.strip, participants_cell.split(";")) if part
-            ]
-        else:
-            participants = []
-        if follow_ups_cell:
-            follow_ups = timeline_csv.parse_follow_ups(follow_ups_cell)
-            for item in follow_ups:
-                if item.status not in _FOLLOW_UP_STATUSES:
-                    _enum(FollowUpStatus, item.status, "follow-up status")
-                if item.due:
-                    self._dues[(item.due, today, *self._settings)]
-        else:
-            follow_ups = []
+        participants = self._participants(participants_cell)
+        follow_ups = self._follow_ups(follow_ups_cell, today)
         id_text = id_text.strip()
         if id_text and not id_text.isdigit():
             raise UserError(f"id {id_text!r} is not a whole number")
@@ -489,6 +463,22 @@ class _RowReader:
             summary.strip(),
             notes.strip(),
         )
+
+    def _participants(self, cell: str) -> list[tuple[str, Role, Attendance]]:
+        """A participants cell's people, read in order (raising at the first unreadable)."""
+        if not cell:
+            return []
+        return list(map(self._people.__getitem__, filter(None, map(str.strip, cell.split(";")))))
+
+    def _follow_ups(self, cell: str, today: dt.date) -> list[timeline_csv.FollowUpCell]:
+        """A follow-ups cell's items, their statuses and due dates checked (as on `today`)."""
+        items = timeline_csv.parse_follow_ups(cell)  # [] for an empty cell
+        for item in items:
+            if item.status not in _FOLLOW_UP_STATUSES:
+                _enum(FollowUpStatus, item.status, "follow-up status")
+            if item.due:
+                self._dues[(item.due, today, *self._settings)]
+        return items
 
     def due(self, text: str) -> tuple[dt.date, dt.date, Precision]:
         """A follow-up's due as stored (dates and precision)."""
