@@ -835,7 +835,8 @@ class _Indexing:
         self.expected = expected  # new events (or as many as the import expects)
         self.tables = tables
         self.trigger: str | None = None
-        self.hash_size: contextlib.AbstractContextManager[None] | None = None
+        # The larger FTS hash while the trigger is aside (closed once the text is all in).
+        self.hash_size = contextlib.ExitStack()
         self.indexes: dict[str, list[tuple[str, str]]] = {}  # table -> (name, sql)
 
     def __enter__(self) -> _Indexing:
@@ -847,8 +848,7 @@ class _Indexing:
         ).scalar()
         if self.trigger is not None:
             connection.exec_driver_sql("DROP TRIGGER events_fts_insert")
-            self.hash_size = _fts_hash_size(connection, FTS_LOAD_HASH_SIZE)
-            self.hash_size.__enter__()
+            self.hash_size.enter_context(_fts_hash_size(connection, FTS_LOAD_HASH_SIZE))
         stored = connection.execute(select(func.count()).select_from(_E)).scalar() or 0
         if self.expected < stored:
             return self
@@ -882,9 +882,7 @@ class _Indexing:
         """Once the new events are all in: index the text of `new_ids` (those not indexed
         yet), put the trigger back, then build the events' indexes."""
         self.index_text(new_ids)
-        if self.hash_size is not None:
-            self.hash_size.__exit__(None, None, None)
-            self.hash_size = None
+        self.hash_size.close()
         if self.trigger is not None:
             self.connection.exec_driver_sql(self.trigger)
             self.trigger = None
@@ -898,12 +896,13 @@ class _Indexing:
         """Build one of the indexes set aside, if any is left: the rows still to come keep
         it up (a load's last few thousand rows cost it less than its building does after
         the last one)."""
-        for table, waiting in self.indexes.items():
-            _, sql = waiting.pop(0)
-            if not waiting:
-                del self.indexes[table]
-            self.connection.exec_driver_sql(sql)
+        if not self.indexes:
             return
+        table, waiting = next(iter(self.indexes.items()))
+        _, sql = waiting.pop(0)
+        if not waiting:
+            del self.indexes[table]
+        self.connection.exec_driver_sql(sql)
 
     def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
         if kind is None:  # after a failure the rollback brings every index back
