@@ -18,6 +18,7 @@ from tracker.services import Services, open_services
 from tracker.settings import Settings
 from tracker.storage import migrations
 from tracker.storage.engine import make_engine
+from tracker.storage.models import Base
 
 
 def test_sqlite_connections_are_configured(services: Services, db_path: Path) -> None:
@@ -54,6 +55,64 @@ def test_empty_to_head_round_trip_and_no_drift(tmp_path: Path) -> None:
     migrations.upgrade(engine)
     assert migrations.current_revision(engine) == head
     assert migrations.drift(engine) == []
+
+
+def _rows_and_storage(path: Path) -> dict[str, tuple[list[tuple[object, ...]], bool]]:
+    """Each key-ordered table's rows, and whether it still has a rowid."""
+    found = {}
+    with sqlite3.connect(path) as conn:
+        for table in ("participations", "event_tags"):
+            rows = conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
+            try:
+                conn.execute(f"SELECT rowid FROM {table} LIMIT 1")
+                has_rowid = True
+            except sqlite3.OperationalError:  # no such column: a WITHOUT ROWID table
+                has_rowid = False
+            found[table] = (rows, has_rowid)
+    return found
+
+
+def _table_sql(path: Path) -> dict[str, str]:
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE tbl_name IN ('participations', "
+            "'event_tags') AND sql IS NOT NULL"
+        ).fetchall()
+    # a table made by a rename is stored as `CREATE TABLE IF NOT EXISTS "name"`
+    return {
+        name: " ".join(sql.replace("IF NOT EXISTS ", "").replace('"', "").split())
+        for name, sql in rows
+    }
+
+
+def test_participations_and_tags_are_stored_in_key_order_and_keep_their_rows(
+    seeded: Services, db_path: Path, tmp_path: Path
+) -> None:
+    engine = seeded.ctx.engine
+    at_head = _rows_and_storage(db_path)
+    assert all(rows and not has_rowid for rows, has_rowid in at_head.values())
+
+    # The models create what the migrations make (autogenerate does not compare storage).
+    fresh = tmp_path / "from-models.sqlite3"
+    fresh_engine = make_engine(f"sqlite:///{fresh}")
+    Base.metadata.create_all(fresh_engine)
+    fresh_engine.dispose()
+    assert _table_sql(db_path) == _table_sql(fresh) != {}
+
+    seeded.close()
+    migrations.downgrade(engine, "0005")
+    before = _rows_and_storage(db_path)
+    assert {table: rows for table, (rows, _) in before.items()} == {
+        table: rows for table, (rows, _) in at_head.items()
+    }
+    assert all(has_rowid for _, has_rowid in before.values())
+
+    migrations.upgrade(engine, backup=False)
+    assert _rows_and_storage(db_path) == at_head
+    assert migrations.drift(engine) == []
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
 
 
 def test_single_head() -> None:

@@ -154,6 +154,7 @@ def _keep_span_class(_mapper: object, _connection: object, target: Event) -> Non
 
 class EventTag(Base):
     __tablename__ = "event_tags"
+    __table_args__ = ({"sqlite_with_rowid": False},)  # stored in key order (migration 0006)
 
     event_id: Mapped[int] = mapped_column(
         ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
@@ -163,7 +164,10 @@ class EventTag(Base):
 
 class Participation(Base):
     __tablename__ = "participations"
-    __table_args__ = (Index("ix_participations_stakeholder_event", "stakeholder_id", "event_id"),)
+    __table_args__ = (
+        Index("ix_participations_stakeholder_event", "stakeholder_id", "event_id"),
+        {"sqlite_with_rowid": False},  # stored in key order (migration 0006)
+    )
 
     event_id: Mapped[int] = mapped_column(
         ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
