@@ -325,7 +325,7 @@ def _read_quickly(
     except sqlite3.Error as exc:  # worded as the services' database errors are
         raise UserError(database_error(exc)) from None
     finally:
-        quick.close()
+        quick.close(in_background=True)  # while the output is written
 
 
 @event.command("show")

@@ -151,6 +151,18 @@ def test_lists_are_the_services_lists(
     assert twins.lines(flt, limit=7) == lines[:7]
 
 
+def test_closing_in_the_background_closes_both_connections(twins: QuickReads) -> None:
+    """`event list` closes its reads in a thread while it writes the table; the thread
+    finishes the close (the interpreter waits for it), and ends both read transactions."""
+    assert twins.lines(EventFilter())
+    closing = twins.close(in_background=True)
+    assert closing is not None and not closing.daemon
+    closing.join()
+    for connection in (twins._connection, twins._second):
+        with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+            connection.execute("SELECT 1")  # type: ignore[union-attr]
+
+
 def test_the_data_has_what_the_comparison_needs(services: Services) -> None:
     everyone = services.events.list()
     precisions = {e.when.precision for e in everyone}
