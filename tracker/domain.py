@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 
 
@@ -163,6 +164,55 @@ class EventLine:
         return cls(
             view.id, view.title, view.kind, view.when, view.status, names, view.open_follow_ups
         )
+
+
+@dataclass(frozen=True, slots=True)
+class EventLines:
+    """EventLines of a long list, column by column (a month of a million events is some
+    14,000 lines, which a table reads a column at a time). Iterating gives each line."""
+
+    ids: tuple[int, ...] = ()
+    titles: tuple[str, ...] = ()
+    kinds: tuple[EventKind, ...] = ()
+    whens: tuple[When, ...] = ()
+    statuses: tuple[EventStatus, ...] = ()
+    names: tuple[tuple[str, ...], ...] = ()
+    open_follow_ups: tuple[int, ...] = ()
+
+    def __post_init__(self) -> None:
+        if len({len(getattr(self, f.name)) for f in fields(self)}) > 1:
+            raise ValueError("every column of EventLines has one value per line")
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __iter__(self) -> Iterator[EventLine]:
+        return map(
+            EventLine,
+            self.ids,
+            self.titles,
+            self.kinds,
+            self.whens,
+            self.statuses,
+            self.names,
+            self.open_follow_ups,
+        )
+
+    @classmethod
+    def of(cls, lines: Iterable[EventLine]) -> EventLines:
+        rows = [
+            (
+                line.id,
+                line.title,
+                line.kind,
+                line.when,
+                line.status,
+                line.names,
+                line.open_follow_ups,
+            )
+            for line in lines
+        ]
+        return cls(*zip(*rows, strict=True)) if rows else cls()
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Sequence
+from itertools import repeat
 from operator import attrgetter
 from typing import Any
 
 from tracker import dates
-from tracker.domain import EventLine, EventView, FollowUpView, StakeholderView
+from tracker.domain import EventLine, EventLines, EventView, FollowUpView, StakeholderView
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]], flex: Sequence[int] = ()) -> str:
@@ -45,30 +46,34 @@ def columns_table(
             keep = max(width - 1, 0)
             columns[i] = [c if len(c) <= width else c[:keep] + "…" for c in columns[i]]
     pad = str.ljust
+    padded = [
+        list(map(pad, cells, repeat(width))) for cells, width in zip(columns, widths, strict=True)
+    ]
     lines = ["  ".join(map(pad, headers, widths)).rstrip()]
-    lines += ["  ".join(map(pad, cells, widths)).rstrip() for cells in zip(*columns, strict=True)]
+    lines += map(str.rstrip, map("  ".join, zip(*padded, strict=True)))
     return "\n".join(lines)
 
 
-def participants_short(view: EventView | EventLine, limit: int = 3) -> str:
-    names = view.names if isinstance(view, EventLine) else [p.name for p in view.participants]
+def _names_short(names: Sequence[str], limit: int = 3) -> str:
     if len(names) > limit:
         return ", ".join(names[:limit]) + f" +{len(names) - limit}"
     return ", ".join(names)
 
 
-def events_table(events: Sequence[EventView] | Sequence[EventLine]) -> str:
+def events_table(events: Sequence[EventView] | EventLines) -> str:
     if not events:
         return ""
+    if not isinstance(events, EventLines):
+        events = EventLines.of(map(EventLine.of, events))
     # Column by column: a month of a million events is some 14,000 lines.
     columns = [
-        list(map(str, map(attrgetter("id"), events))),
-        list(map(attrgetter("when.label"), events)),
-        list(map(str, map(attrgetter("kind"), events))),  # StrEnum: str() is the value
-        list(map(str, map(attrgetter("status"), events))),
-        list(map(attrgetter("title"), events)),
-        list(map(participants_short, events)),
-        [str(count) if count else "" for count in map(attrgetter("open_follow_ups"), events)],
+        list(map(str, events.ids)),
+        list(map(attrgetter("label"), events.whens)),
+        list(map(str, events.kinds)),  # StrEnum: str() is the value
+        list(map(str, events.statuses)),
+        list(events.titles),
+        list(map(_names_short, events.names)),
+        [str(count) if count else "" for count in events.open_follow_ups],
     ]
     return columns_table(
         ["ID", "WHEN", "KIND", "STATUS", "TITLE", "WITH", "OPEN"], columns, flex=(4, 5)

@@ -30,6 +30,7 @@ from tracker.domain import (
     EventFilter,
     EventKind,
     EventLine,
+    EventLines,
     EventStatus,
     ParticipantSpec,
     Role,
@@ -144,11 +145,12 @@ def test_lists_are_the_services_lists(
     assert quick.list(flt, limit=7) == services.events.list(flt, limit=7)
     assert [event_json(e) for e in quick.list(flt)] == [event_json(e) for e in expected]
     lines = quick.lines(flt)
-    assert lines == [EventLine.of(view) for view in expected]
-    assert quick.lines(flt, limit=7) == lines[:7]
+    assert list(lines) == [EventLine.of(view) for view in expected]
+    assert lines == EventLines.of(EventLine.of(view) for view in expected)
+    assert list(quick.lines(flt, limit=7)) == list(lines)[:7]
     assert events_table(lines) == events_table(expected)
     assert twins.lines(flt) == lines
-    assert twins.lines(flt, limit=7) == lines[:7]
+    assert list(twins.lines(flt, limit=7)) == list(lines)[:7]
 
 
 def test_closing_in_the_background_closes_both_connections(twins: QuickReads) -> None:

@@ -61,3 +61,37 @@ def test_table_matches_the_cell_by_cell_reference(
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("COLUMNS", width)
         assert render.table(headers, rows, flex) == reference_table(headers, rows, flex)
+
+
+def test_event_lines_are_columns_of_lines() -> None:
+    import datetime as dt
+
+    from tracker.dates import parse_when
+    from tracker.domain import EventKind, EventLine, EventLines, EventStatus
+
+    when = parse_when("May 2022", today=dt.date(2022, 6, 1))
+    lines = [
+        EventLine(7, "Call with Castro", EventKind.CALL, when, EventStatus.HELD, ("A", "B"), 2),
+        EventLine(9, "Summit", EventKind.SUMMIT, when, EventStatus.PLANNED, (), 0),
+    ]
+    columns = EventLines.of(lines)
+    assert len(columns) == 2 and list(columns) == lines
+    assert columns.titles == ("Call with Castro", "Summit")
+    assert not EventLines.of([]) and list(EventLines()) == []
+    with pytest.raises(ValueError, match="one value per line"):
+        EventLines(ids=(1, 2), titles=("only one",))
+    table = render.events_table(columns).splitlines()
+    assert table[1].split() == [
+        "7",
+        "May",
+        "2022",
+        "call",
+        "held",
+        "Call",
+        "with",
+        "Castro",
+        "A,",
+        "B",
+        "2",
+    ]
+    assert table[2].split()[-1] == "Summit"

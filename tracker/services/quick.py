@@ -30,6 +30,7 @@ from tracker.domain import (
     EventFilter,
     EventKind,
     EventLine,
+    EventLines,
     EventStatus,
     EventView,
     ParticipantView,
@@ -136,13 +137,12 @@ class QuickReads:
         with collector_paused():
             return self._views(lite.list_events(self._connection, listing, limit))
 
-    def lines(
-        self, flt: EventFilter = EventFilter(), *, limit: int | None = None
-    ) -> builtins.list[EventLine]:
-        """`EventLine.of` each of `list(flt, limit=limit)`, read without building views: a
-        line needs a third of what a view does (no texts, tags, or participants' details).
-        Opened with `twins`, a whole listing's participants are read on the second
-        connection, in a thread of their own, while this one reads the events."""
+    def lines(self, flt: EventFilter = EventFilter(), *, limit: int | None = None) -> EventLines:
+        """`EventLines.of(EventLine.of(view) for view in list(flt, limit=limit))`, read
+        without building views: a line needs a third of what a view does (no texts, tags,
+        or participants' details). Opened with `twins`, a whole listing's participants are
+        read on the second connection, in a thread of their own, while this one reads the
+        events."""
         listing = self._listing(flt)
         aside = None
         if self._second is not None and limit is None:
@@ -155,32 +155,35 @@ class QuickReads:
             if aside is not None:
                 aside.join()  # its connection is closed with this one's
         if lines is None:  # the SQL order is the views' only where each key is its name case-folded
-            return [EventLine.of(view) for view in self.list(flt, limit=limit)]
+            return EventLines.of(EventLine.of(view) for view in self.list(flt, limit=limit))
         return lines
 
     def _lines(
         self, listing: lite.Listing, limit: int | None, aside: _Aside[_Names | None] | None
-    ) -> builtins.list[EventLine] | None:
+    ) -> EventLines | None:
         """The lines; None when the participants' names need sorting again."""
         rows = lite.list_events(self._connection, listing, limit, columns=lite.LINE_COLUMNS)
         if not rows:
-            return []
+            return EventLines()
         ids, titles, kinds, *_, statuses = zip(*rows, strict=True)
         counts = lite.open_follow_ups(self._connection, ids)
         with _stored_values():  # worked out while the participants are read
-            heads = [
-                builtins.list(column) for column in self._heads(rows, ids, titles, kinds, statuses)
-            ]
+            _, _, *columns = self._heads(rows, ids, titles, kinds, statuses)
+            members_of_kinds, whens, members_of_statuses = map(tuple, columns)
         if aside is not None:
             grouped = aside.result()
         else:
             grouped = _grouped_names(lite.participant_names(self._connection, ids))
         if grouped is None:
             return None
-        return _build(
-            EventLine,
-            len(rows),
-            (*heads, map(grouped.get, ids, repeat(())), map(counts.get, ids, repeat(0))),
+        return EventLines(
+            ids,
+            titles,
+            members_of_kinds,
+            whens,
+            members_of_statuses,
+            tuple(map(grouped.get, ids, repeat(()))),
+            tuple(map(counts.get, ids, repeat(0))),
         )
 
     def _listing(self, flt: EventFilter) -> lite.Listing:
