@@ -703,12 +703,13 @@ def export() -> None:
 @pass_state
 def export_csv(state: State, /, output: Path | None, excel: bool, **kw: Any) -> None:
     """The timeline as CSV, one row per event in date order (honours every filter)."""
-    flt = _filter(state.services.ctx, **kw)
-    if output is None:
-        state.services.transfer.export_csv(sys.stdout, flt, excel=excel)
-        return
-    count = state.services.transfer.export_csv(output, flt, excel=excel)
-    _say(f"wrote {count} event{'s' if count != 1 else ''} to {output}")
+    target = sys.stdout if output is None else output
+    read, count = _read_quickly(state, kw, lambda q, flt: q.export_csv(target, flt, excel=excel))
+    if count is None:
+        flt = read if read is not None else _filter(state.services.ctx, **kw)
+        count = state.services.transfer.export_csv(target, flt, excel=excel)
+    if output is not None:
+        _say(f"wrote {count} event{'s' if count != 1 else ''} to {output}")
 
 
 @cli.group("import")

@@ -40,6 +40,7 @@ from tracker.services import Services, csv_rows, open_services
 from tracker.services.events import EventService
 from tracker.services.names import NameIndex
 from tracker.services.queries import name_pattern
+from tracker.services.quick import QuickReads
 from tracker.services.timeline import MATCHES_CAP, TimelineKey
 from tracker.services.transfer import RowProblem, _RowReader, event_row
 from tracker.settings import Settings
@@ -162,20 +163,32 @@ def test_views_by_any_path_are_the_same(services: Services) -> None:
 def test_the_sqlite_export_writes_what_the_views_say(
     services: Services, batch: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """In batches of every size: one, several, the last one full or partial."""
+    """In batches of every size: one, several, the last one full or partial; by the
+    services and, for the filters they cover, by the quick reads (no SQLAlchemy)."""
     monkeypatch.setattr(csv_rows, "BATCH", batch)
+    monkeypatch.setattr(lite, "EXPORT_BATCH", batch)
     assert services.events.count() == 600
-    for flt in (EventFilter(), EventFilter(search="summit"), EventFilter(tags=("migration",))):
-        fast = io.StringIO()
-        count = services.transfer.export_csv(fast, flt)
-        slow = io.StringIO()
-        views = list(services.events.iter(flt))
-        timeline_csv.write_rows((event_row(v) for v in views), slow)
-        assert count == len(views)
-        assert fast.getvalue() == slow.getvalue()
-        generic = io.StringIO()
-        timeline_csv.write_rows(services.transfer.rows(flt), generic)
-        assert generic.getvalue() == slow.getvalue()
+    quick = QuickReads.open(services.ctx.settings, FixedClock.on(REFERENCE_DAY))
+    assert quick is not None
+    try:
+        for flt in filters(services):
+            fast = io.StringIO()
+            count = services.transfer.export_csv(fast, flt)
+            slow = io.StringIO()
+            views = list(services.events.iter(flt))
+            timeline_csv.write_rows((event_row(v) for v in views), slow)
+            assert count == len(views)
+            assert fast.getvalue() == slow.getvalue()
+            generic = io.StringIO()
+            timeline_csv.write_rows(services.transfer.rows(flt), generic)
+            assert generic.getvalue() == slow.getvalue()
+            if quick.covers(flt):
+                quickly = io.StringIO()
+                assert quick.export_csv(quickly, flt) == count
+                assert quickly.getvalue() == slow.getvalue()
+        assert sum(map(quick.covers, filters(services))) >= 6
+    finally:
+        quick.close()
 
 
 def test_the_sqlite_export_writes_what_the_views_say_for_every_kind_of_cell(

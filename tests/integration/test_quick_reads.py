@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import json
 import os
 import sqlite3
@@ -280,6 +281,40 @@ def test_event_list_prints_the_services_views_without_loading_sqlalchemy(
     assert loaded == "['sqlalchemy']\n"
     flt = EventFilter(with_names=("Kamala Harris",))
     assert table == events_table(services.events.list(flt)) + "\n"
+
+
+def test_export_writes_the_services_csv_without_loading_sqlalchemy(
+    varied: Path, services: Services, tmp_path: Path
+) -> None:
+    out = tmp_path / "may.csv"
+    month = ("--from", "May 2022", "--to", "May 2022")
+    args = ("--db", str(varied), "export", "csv", "-o", str(out), "--excel", *month)
+    written = _tracker(*args, data=tmp_path, code=LOADED)
+    assert written.returncode == 0, written.stderr
+    assert written.stdout == "LOADED []\n"
+    may = EventFilter(date_from=dt.date(2022, 5, 1), date_to=dt.date(2022, 5, 31))
+    expected = io.StringIO()
+    count = services.transfer.export_csv(expected, may, excel=True)
+    assert count > 10 and written.stderr == f"wrote {count} events to {out}\n"
+    assert out.read_bytes().decode("utf-8") == expected.getvalue()
+    # To standard output, the whole timeline; a search goes through the services.
+    everything = _tracker("--db", str(varied), "export", "csv", data=tmp_path)
+    whole = io.StringIO()
+    services.transfer.export_csv(whole)
+    assert everything.stdout == _universal(whole.getvalue())  # read as text: \n for line ends
+    searched = _tracker(
+        "--db", str(varied), "export", "csv", "--search", "summit", data=tmp_path, code=LOADED
+    )
+    table, loaded = searched.stdout.rsplit("LOADED ", 1)
+    assert loaded == "['sqlalchemy']\n"
+    summits = io.StringIO()
+    assert services.transfer.export_csv(summits, EventFilter(search="summit")) > 1
+    assert table == _universal(summits.getvalue())
+
+
+def _universal(text: str) -> str:
+    """`text` as a process's output read in text mode reads it (universal newlines)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def test_an_empty_listing_or_a_bad_date_reads_as_before(varied: Path, tmp_path: Path) -> None:

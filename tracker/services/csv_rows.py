@@ -9,12 +9,8 @@ children included, in one statement: `write_sqlite_csv`). The cells are exactly
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
-import operator
-import queue
-import threading
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from typing import Any, TextIO
@@ -34,18 +30,17 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from tracker import dates
-from tracker.domain import EventFilter, FollowUpStatus, Precision
+from tracker.domain import EventFilter, FollowUpStatus
 from tracker.exporting import csv as timeline_csv
 from tracker.services.context import Context
+from tracker.services.csv_lines import Spans, stored_date, write_batches
 from tracker.services.queries import TIMELINE_ORDER, event_conditions, is_sqlite
 from tracker.services.views import ROLE_ORDER
+from tracker.storage.lite import MMAP_BYTES  # the export maps up to 4 GiB of the file
 from tracker.storage.models import Event, EventTag, FollowUp, Participation, Stakeholder
 
 BATCH = 2000  # events per round of participant / tag / follow-up queries
-MMAP_BYTES = 2**32  # the export maps up to 4 GiB of the database file (address space)
 _OPEN = FollowUpStatus.OPEN.value
-_MINUTE = Precision.MINUTE.value
 
 
 def _text(column: Any) -> Any:
@@ -76,66 +71,6 @@ _EVENTS = (
 )
 
 
-def _date(value: Any) -> dt.date:
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
-
-
-def _instant(value: Any) -> dt.datetime:
-    """A stored UTC instant: a text on SQLite (read as naive: UTC), a datetime elsewhere."""
-    if isinstance(value, dt.datetime):
-        return value
-    moment = dt.datetime.fromisoformat(value)
-    return moment if moment.tzinfo is None else moment.replace(tzinfo=None)
-
-
-class _Spans:
-    """The date cells of stored intervals: each distinct interval of days is labelled once
-    per export (a timeline repeats them), each time of day as it comes (one of a kind)."""
-
-    def __init__(self, ctx: Context, names: _Names) -> None:
-        self.names = names
-        self._order = ctx.settings.date_order
-        self.days: dict[tuple[Any, ...], tuple[str, str, str, str]] = {}
-        self.heads: dict[tuple[Any, ...], str] = {}
-
-    def cells(self, key: tuple[Any, ...]) -> tuple[str, str, str, str]:
-        """`start, end, when, precision` of the stored columns `start_date .. tz`."""
-        start, end, precision, start_at, end_at, tz = key
-        if start_at is not None and precision == _MINUTE:
-            return self.instant(start_at, end_at, tz)
-        return self.days.get((start, end, precision)) or self.day(start, end, precision)
-
-    def day(self, start: Any, end: Any, precision: str) -> tuple[str, str, str, str]:
-        """The cells of an interval of whole days."""
-        found = self.days[start, end, precision] = dates.stored_cells(
-            _date(start), _date(end), precision, order=self._order
-        )
-        return found
-
-    def head(self, start: Any, end: Any, precision: str) -> str:
-        """`day`'s cells joined as they are written to the file."""
-        found = self.heads[start, end, precision] = _joined(
-            self.days.get((start, end, precision)) or self.day(start, end, precision)
-        )
-        return found
-
-    def instant(self, start_at: Any, end_at: Any, tz: str | None) -> tuple[str, str, str, str]:
-        """The cells of a time of day."""
-        return dates.stored_cells(
-            dt.date.min,  # unused: a time's cells come from its instants
-            dt.date.min,
-            _MINUTE,
-            _instant(start_at),
-            None if end_at is None or end_at == start_at else _instant(end_at),
-            tz,
-            order=self._order,
-        )
-
-    def due(self, start: Any, end: Any, precision: str) -> str:
-        """A follow-up's due date as written: the label of its interval."""
-        return (self.days.get((start, end, precision)) or self.day(start, end, precision))[2]
-
-
 def csv_records(ctx: Context, session: Session, flt: EventFilter) -> Iterator[list[str]]:
     """Each filtered event as its CSV cells in `timeline_csv.COLUMNS` order, timeline order."""
     sqlite = is_sqlite(session)
@@ -145,12 +80,13 @@ def csv_records(ctx: Context, session: Session, flt: EventFilter) -> Iterator[li
     if conditions:
         query = query.where(and_(*conditions))
     query = query.order_by(*TIMELINE_ORDER).execution_options(yield_per=BATCH)
-    spans = _Spans(ctx, _Names(session))
+    spans = Spans(ctx.settings.date_order)
+    names = _Names(session)
     for batch in session.execute(query).partitions(BATCH):
         if sqlite:
-            yield from _aggregated_records(session, batch, spans)
+            yield from _aggregated_records(session, batch, spans, names)
         else:
-            yield from _records(session, batch, spans)
+            yield from _records(session, batch, spans, names)
 
 
 # -- SQLite: participants and tags joined into their cells by the database -------------------
@@ -167,7 +103,7 @@ def _participants_cell(event_id: Any = _E.id, outer: Any = Event.__table__) -> A
         select(cell.label("cell"))
         .select_from(_P.join(_S, _S.c.id == _P.c.stakeholder_id))
         .where(_P.c.event_id == event_id)
-        .order_by(_ROLE_RANK, _S.c.name_key, _P.c.role)
+        .order_by(_ROLE_RANK, _S.c.name_key, _P.c.role, _P.c.stakeholder_id)
         .correlate(outer)
         .subquery()
     )
@@ -186,17 +122,17 @@ def _tags_cell(event_id: Any = _E.id, outer: Any = Event.__table__) -> Any:
 
 
 def _aggregated_records(
-    session: Session, batch: Sequence[Any], spans: _Spans
+    session: Session, batch: Sequence[Any], spans: Spans, names: _Names
 ) -> Iterator[list[str]]:
     """Rows whose participants (14) and tags (15) cells SQLite already aggregated."""
-    follow_ups, open_counts = _follow_ups(session, [row[0] for row in batch], spans)
+    follow_ups, open_counts = _follow_ups(session, [row[0] for row in batch], spans, names)
     for row in batch:
         yield _record(row, spans, row[14] or "", row[15] or "", follow_ups, open_counts)
 
 
 def _record(
     row: Any,
-    spans: _Spans,
+    spans: Spans,
     people: str,
     tags: str,
     follow_ups: dict[int, str],
@@ -227,9 +163,6 @@ def _record(
 
 # -- SQLite, writing a file: the database works while Python writes -----------------------
 
-_MAY_GUARD = timeline_csv.MAY_GUARD  # first characters `neutralise` may act on
-_quoted = timeline_csv.quoted
-
 
 def _chunk_statement(session: Session, flt: EventFilter) -> Select[Any]:
     """The next BATCH filtered events after a key, as one JSON array of arrays, and the key
@@ -237,8 +170,8 @@ def _chunk_statement(session: Session, flt: EventFilter) -> Select[Any]:
 
     One row: SQLite computes it in a single step, during which Python's sqlite3 module lets
     other threads run (it holds the GIL again for each row otherwise). Each array holds
-    `_ROW_COLUMNS` with the participants and tags cells ('' for none) after location and
-    source, then the event's follow-ups as arrays.
+    `csv_lines.BATCH_COLUMNS`. The quick reads' `lite.export_batches` is this statement for
+    the filters they cover (the fast-path tests compare the two).
     """
     after = tuple_(
         bindparam("after_start", type_=Date),
@@ -291,122 +224,34 @@ def _follow_ups_json(event_id: Any, outer: Any) -> Any:
 
 
 def write_sqlite_csv(ctx: Context, session: Session, flt: EventFilter, out: TextIO) -> int:
-    """Write the header-less CSV lines of the filtered timeline; returns how many.
-
-    The bytes are those of `write_rows(csv_records(...))`. The database reads and joins
-    one batch (participants and tags into their cells, follow-ups alongside) on a second
-    thread while this one parses, formats and writes the batch before: on two cores they
-    overlap, and the database's share is the longer one.
-    """
+    """Write the header-less CSV lines of the filtered timeline; returns how many (see
+    `csv_lines.write_batches`: one statement a batch, read on a second thread)."""
     statement = _chunk_statement(session, flt)
     connection = session.connection()
     raw = connection.connection.driver_connection
     assert raw is not None
+
+    def read() -> Iterator[str]:
+        key: dict[str, Any] = {"after_start": dt.date.min, "after_time": -2, "after_id": 0}
+        while True:
+            text, last = connection.execute(statement, key).one()
+            yield text
+            if last is None:  # fewer than BATCH events were left
+                return
+            start, sort_time, event_id = json.loads(last)
+            key = {"after_start": stored_date(start), "after_time": sort_time, "after_id": event_id}
+
     # An export reads every page of the file in random order: mapping the file into memory
     # saves a copy per page read (about a third of SQLite's time here). Only for this
     # connection and this export: the TUI's resident memory stays small.
     raw.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
-    batches: queue.Queue[str | BaseException | None] = queue.Queue(3)
-    stop = threading.Event()
-
-    def read() -> None:
-        """The database's share: one statement per batch, its JSON handed over as is (the
-        writing thread parses it; this one only waits for SQLite, without the GIL)."""
-        key: dict[str, Any] = {"after_start": dt.date.min, "after_time": -2, "after_id": 0}
-        try:
-            while not stop.is_set():
-                text, last = connection.execute(statement, key).one()
-                batches.put(text)
-                if last is None:  # fewer than BATCH events were left
-                    break
-                start, sort_time, event_id = json.loads(last)
-                key = {"after_start": _date(start), "after_time": sort_time, "after_id": event_id}
-            batches.put(None)
-        except BaseException as exc:  # handed to the writing thread, raised there
-            batches.put(exc)
-
-    reader = threading.Thread(target=read, name="csv-export-reader", daemon=True)
-    reader.start()
-    spans = _Spans(ctx, _Names(session))
-    count = 0
     try:
-        while (text := batches.get()) is not None:
-            if isinstance(text, BaseException):
-                raise text
-            rows = json.loads(text)
-            if rows:
-                out.write(_batch_lines(rows, spans))
-                count += len(rows)
+        return write_batches(read, Spans(ctx.settings.date_order), out)
     finally:
-        stop.set()
-        while reader.is_alive():  # unblock a reader waiting on a full queue, then wait
-            with contextlib.suppress(queue.Empty):
-                batches.get(timeout=0.05)
-        reader.join()
         raw.execute("PRAGMA mmap_size = 0")
-    return count
 
 
-def _batch_lines(rows: list[list[Any]], spans: _Spans) -> str:
-    """The CSV lines of one batch of `_chunk_statement` arrays."""
-    heads = spans.heads
-    lines = []
-    for (
-        event_id, start, end, precision, start_at, end_at, tz, kind, title, status, location,
-        people, source, tags, summary, notes, items,
-    ) in rows:  # fmt: skip
-        if start_at is not None and precision == _MINUTE:
-            when = _joined(spans.instant(start_at, end_at, tz))
-        else:
-            when = heads.get((start, end, precision)) or spans.head(start, end, precision)
-        follow_ups, open_count = _follow_up_cell(items, spans) if items else ("", 0)
-        if (
-            title[:1] in _MAY_GUARD
-            or location[:1] in _MAY_GUARD
-            or people[:1] in _MAY_GUARD
-            or source[:1] in _MAY_GUARD
-            or tags[:1] in _MAY_GUARD
-            or summary[:1] in _MAY_GUARD
-            or notes[:1] in _MAY_GUARD
-            or event_id < 0
-        ):  # rare: the cells a spreadsheet would run get their quote (see `neutralise`)
-            event_id, title, location, people, source, tags, summary, notes = map(
-                timeline_csv.neutralise,
-                (str(event_id), title, location, people, source, tags, summary, notes),
-            )
-        lines.append(
-            f"{event_id},{when},{kind},{_quoted(title)},{status},{_quoted(location)},"
-            f"{_quoted(people)},{open_count},{_quoted(follow_ups)},{_quoted(source)},"
-            f"{_quoted(tags)},{_quoted(summary)},{_quoted(notes)}\r\n"
-        )
-    return "".join(lines)
-
-
-def _joined(cells: tuple[str, str, str, str]) -> str:
-    """`start,end,when,precision` as written (only the label can need quotes)."""
-    first, last, label, precision = cells
-    return f"{first},{last},{_quoted(label)},{precision}"
-
-
-def _follow_up_cell(items: list[list[Any]], spans: _Spans) -> tuple[str, int]:
-    """The follow-ups cell of one event, from its JSON items, and how many are open."""
-    if len(items) > 1:
-        items.sort(key=_first)
-    lines = []
-    open_count = 0
-    for _, text, status, done_on, due_start, due_end, due_precision, owner in items:
-        due = None
-        if due_start is not None and due_end is not None and due_precision is not None:
-            due = spans.due(due_start, due_end, due_precision)
-        open_count += status == _OPEN
-        lines.append(timeline_csv.follow_up_line(status, done_on, text, due, owner))
-    return "\n".join(lines), open_count
-
-
-_first = operator.itemgetter(0)
-
-
-def _format_follow_ups(rows: Sequence[Any], spans: _Spans) -> tuple[dict[int, str], dict[int, int]]:
+def _format_follow_ups(rows: Sequence[Any], spans: Spans) -> tuple[dict[int, str], dict[int, int]]:
     items: dict[int, list[timeline_csv.FollowUpCell]] = defaultdict(list)
     open_counts: dict[int, int] = defaultdict(int)
     for event_id, text, status, done_on, due_start, due_end, due_precision, owner in rows:
@@ -419,7 +264,7 @@ def _format_follow_ups(rows: Sequence[Any], spans: _Spans) -> tuple[dict[int, st
             timeline_csv.FollowUpCell(
                 text=text,
                 status=status,
-                done_on=_date(done_on).isoformat() if done_on else None,
+                done_on=stored_date(done_on).isoformat() if done_on else None,
                 due=due,
                 owner=owner,
             )
@@ -431,11 +276,13 @@ def _format_follow_ups(rows: Sequence[Any], spans: _Spans) -> tuple[dict[int, st
 # -- elsewhere: each batch's participants and tags in one query apiece -----------------------
 
 
-def _records(session: Session, batch: Sequence[Any], spans: _Spans) -> Iterator[list[str]]:
+def _records(
+    session: Session, batch: Sequence[Any], spans: Spans, names: _Names
+) -> Iterator[list[str]]:
     ids = sorted(row[0] for row in batch)  # in rowid order: the child rows sit near each other
-    people = _participants(session, ids, spans.names)
+    people = _participants(session, ids, names)
     tags = _tags(session, ids)
-    follow_ups, open_counts = _follow_ups(session, ids, spans)
+    follow_ups, open_counts = _follow_ups(session, ids, spans, names)
     for row in batch:
         event_id = row[0]
         yield _record(
@@ -490,7 +337,7 @@ def _tags(session: Session, ids: list[int]) -> dict[int, str]:
 
 
 def _follow_ups(
-    session: Session, ids: list[int], spans: _Spans
+    session: Session, ids: list[int], spans: Spans, names: _Names
 ) -> tuple[dict[int, str], dict[int, int]]:
     query = select(
         _F.c.id,
@@ -504,7 +351,7 @@ def _follow_ups(
         _F.c.owner_id,
     ).where(_F.c.event_id.in_(ids))
     rows = sorted(session.execute(query).all(), key=lambda row: row[0])
-    owners = spans.names.need({row[8] for row in rows if row[8] is not None})
+    owners = names.need({row[8] for row in rows if row[8] is not None})
     return _format_follow_ups(
         [(*row[1:8], owners[row[8]][0] if row[8] is not None else None) for row in rows], spans
     )

@@ -20,7 +20,8 @@ from dataclasses import fields
 from enum import StrEnum
 from functools import partial
 from itertools import repeat
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Generic, TextIO, TypeVar, cast
 
 from tracker import dates
 from tracker.clock import Clock, clock_for
@@ -185,6 +186,26 @@ class QuickReads:
             tuple(map(grouped.get, ids, repeat(()))),
             tuple(map(counts.get, ids, repeat(0))),
         )
+
+    def export_csv(
+        self, target: Path | TextIO, flt: EventFilter = EventFilter(), *, excel: bool = False
+    ) -> int:
+        """What `TransferService.export_csv(target, flt, excel=excel)` writes, for a filter
+        it `covers`, without loading SQLAlchemy. Returns the row count."""
+        from tracker.exporting import csv as timeline_csv
+        from tracker.services import csv_lines
+
+        listing = self._listing(flt)
+        read = partial(lite.export_batches, self._connection, listing)
+
+        def write(out: TextIO) -> int:
+            timeline_csv.write_rows((), out, excel=excel)  # the BOM and the header
+            with collector_paused():
+                return csv_lines.write_batches(
+                    read, csv_lines.Spans(self.reader.settings.date_order), out
+                )
+
+        return csv_lines.write_to(target, write)
 
     def _listing(self, flt: EventFilter) -> lite.Listing:
         if not self.covers(flt):

@@ -31,6 +31,7 @@ from tracker.exporting import csv as timeline_csv
 from tracker.services import import_worker
 from tracker.services.bulk_import import BulkImport, Memo, move_sequence_past_ids
 from tracker.services.context import Context
+from tracker.services.csv_lines import write_to
 from tracker.services.csv_rows import csv_records, write_sqlite_csv
 from tracker.services.events import EventService
 from tracker.services.tags import clean_tags
@@ -167,13 +168,7 @@ class TransferService:
         self, target: Path | TextIO, flt: EventFilter = EventFilter(), *, excel: bool = False
     ) -> int:
         """Write the filtered timeline; a path is written atomically. Returns the row count."""
-        if isinstance(target, Path):
-            try:
-                with timeline_csv.atomic_text_file(target) as handle:
-                    return self._write(handle, flt, excel)
-            except (FileNotFoundError, PermissionError, IsADirectoryError) as exc:
-                raise UserError(f"cannot write {target}: {exc.strerror or exc}") from None
-        return self._write(target, flt, excel)
+        return write_to(target, lambda out: self._write(out, flt, excel))
 
     def _write(self, out: TextIO, flt: EventFilter, excel: bool) -> int:
         rows = self.rows(flt)

@@ -17,9 +17,10 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import json
 import re
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -577,6 +578,55 @@ def listed_participant_names(connection: sqlite3.Connection, listing: Listing) -
     ).fetchall()
 
 
+# -- the CSV export -----------------------------------------------------------------------
+
+EXPORT_BATCH = 2000  # events a statement of `export_batches` reads
+
+_EXPORT = f"""
+SELECT json_group_array(json_array(
+    e.id, e.start_date, e.end_date, e.precision, e.start_at, e.end_at, e.tz, e.kind, e.title,
+    e.status, e.location,
+    ifnull((SELECT group_concat(cell, '; ') FROM (
+        SELECT printf('%s (%s, %s)', s.name, p.role, p.attendance) AS cell
+        FROM participations p JOIN stakeholders s ON s.id = p.stakeholder_id
+        WHERE p.event_id = e.id ORDER BY {PARTICIPANT_ORDER})), ''),
+    e.source,
+    ifnull((SELECT group_concat(tag, ', ') FROM (
+        SELECT t.tag FROM event_tags t WHERE t.event_id = e.id ORDER BY t.tag)), ''),
+    e.summary, e.notes,
+    (SELECT json_group_array(json_array(
+        f.id, f.text, f.status, f.done_on, f.due_start, f.due_end, f.due_precision, owner.name))
+     FROM follow_ups f LEFT OUTER JOIN stakeholders owner ON owner.id = f.owner_id
+     WHERE f.event_id = e.id))),
+  (SELECT json_array(start_date, sort_time, id) FROM events WHERE {{conditions}}
+   ORDER BY {TIMELINE_ORDER} LIMIT 1 OFFSET {{last}})
+FROM (SELECT id, start_date, end_date, precision, start_at, end_at, tz, kind, title, status,
+             location, source, summary, notes
+      FROM events WHERE {{conditions}} ORDER BY {TIMELINE_ORDER} LIMIT {{batch}}) AS e
+"""
+
+
+def export_batches(
+    connection: sqlite3.Connection, listing: Listing, batch: int | None = None
+) -> Iterator[str]:
+    """The events `listing` keeps, in timeline order, `batch` at a time: each batch one JSON
+    array of arrays (`tracker.services.csv_lines.BATCH_COLUMNS`: the stored columns, the
+    participants and tags cells, the follow-ups), computed by SQLite in one step (Python's
+    sqlite3 module lets other threads run meanwhile). What the services' statement for a
+    SQLite export (`csv_rows._chunk_statement`) reads, for the filters a `Listing` holds."""
+    batch = batch or EXPORT_BATCH
+    where, params = _conditions(connection, listing)
+    conditions = " AND ".join(["(start_date, sort_time, id) > (?, ?, ?)", *where])
+    sql = _EXPORT.format(conditions=conditions, last=batch - 1, batch=batch)
+    key: tuple[Any, ...] = (dt.date.min.isoformat(), -2, 0)  # before the first event
+    while True:
+        text, last = connection.execute(sql, (*key, *params, *key, *params)).fetchone()
+        yield text
+        if last is None:  # fewer than `batch` events were left
+            return
+        key = tuple(json.loads(last))
+
+
 def open_follow_ups(connection: sqlite3.Connection, ids: Sequence[int]) -> dict[int, int]:
     """How many follow-ups of each of `ids` are open (events with none are left out)."""
     return _open_follow_ups(connection, _id_list(ids)) if ids else {}
@@ -613,6 +663,7 @@ __all__ = [
     "begin_if_unchanged",
     "data_version",
     "details",
+    "export_batches",
     "fts_terms",
     "involving_ids",
     "list_events",
