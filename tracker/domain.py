@@ -168,8 +168,9 @@ class EventLine:
 
 @dataclass(frozen=True, slots=True)
 class EventLines:
-    """EventLines of a long list, column by column (a month of a million events is some
-    14,000 lines, which a table reads a column at a time). Iterating gives each line."""
+    """The lines of a long list (`event list`), column by column: a month of a million
+    events is some 14,000 of them, which the table reads a column at a time. Iterating
+    gives each as an EventLine."""
 
     ids: tuple[int, ...] = ()
     titles: tuple[str, ...] = ()
