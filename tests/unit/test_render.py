@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from collections.abc import Sequence
 
@@ -10,6 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tracker import render
+from tracker.dates import parse_when
+from tracker.domain import EventKind, EventLine, EventLines, EventStatus
 
 
 def reference_table(
@@ -64,11 +67,6 @@ def test_table_matches_the_cell_by_cell_reference(
 
 
 def test_event_lines_are_columns_of_lines() -> None:
-    import datetime as dt
-
-    from tracker.dates import parse_when
-    from tracker.domain import EventKind, EventLine, EventLines, EventStatus
-
     when = parse_when("May 2022", today=dt.date(2022, 6, 1))
     lines = [
         EventLine(7, "Call with Castro", EventKind.CALL, when, EventStatus.HELD, ("A", "B"), 2),
