@@ -606,23 +606,20 @@ FROM (SELECT id, start_date, end_date, precision, start_at, end_at, tz, kind, ti
 """
 
 
-def export_batches(
-    connection: sqlite3.Connection, listing: Listing, batch: int | None = None
-) -> Iterator[str]:
-    """The events `listing` keeps, in timeline order, `batch` at a time: each batch one JSON
-    array of arrays (`tracker.services.csv_lines.BATCH_COLUMNS`: the stored columns, the
+def export_batches(connection: sqlite3.Connection, listing: Listing) -> Iterator[str]:
+    """The events `listing` keeps, in timeline order, `EXPORT_BATCH` at a time: each batch
+    one JSON array of arrays (`tracker.services.csv_lines.BATCH_COLUMNS`: the stored columns, the
     participants and tags cells, the follow-ups), computed by SQLite in one step (Python's
     sqlite3 module lets other threads run meanwhile). What the services' statement for a
     SQLite export (`csv_rows._chunk_statement`) reads, for the filters a `Listing` holds."""
-    batch = batch or EXPORT_BATCH
     where, params = _conditions(connection, listing)
     conditions = " AND ".join(["(start_date, sort_time, id) > (?, ?, ?)", *where])
-    sql = _EXPORT.format(conditions=conditions, last=batch - 1, batch=batch)
+    sql = _EXPORT.format(conditions=conditions, last=EXPORT_BATCH - 1, batch=EXPORT_BATCH)
     key: tuple[Any, ...] = (dt.date.min.isoformat(), -2, 0)  # before the first event
     while True:
         text, last = connection.execute(sql, (*key, *params, *key, *params)).fetchone()
         yield text
-        if last is None:  # fewer than `batch` events were left
+        if last is None:  # fewer than EXPORT_BATCH events were left
             return
         key = tuple(json.loads(last))
 
