@@ -50,8 +50,9 @@ BULK_INDEX_FROM = 500  # from this many new events, indexes are built after the 
 # makes (~130 MB). Its pages are touched all over (new events' ids are scattered); with less,
 # they are written out to the log mid-load and read back, a fifth of the writing's time.
 LOAD_CACHE_KIB = 256 * 1024
-FTS_DEFAULT_HASH_SIZE = 1024 * 1024  # FTS5's own default for its `hashsize` option
-FTS_LOAD_HASH_SIZE = 16 * 1024 * 1024  # while indexing a big import's text in one go
+FTS_DEFAULTS = {"hashsize": 1024 * 1024, "automerge": 4}  # FTS5's own, for these options
+# While a big import's text is indexed (see `_fts_load_settings`).
+FTS_LOAD_SETTINGS = {"hashsize": 16 * 1024 * 1024, "automerge": 0}
 _ID = re.compile(r"^#(\d+)$")
 
 _E = cast(Table, Event.__table__)
@@ -824,10 +825,10 @@ class _Indexing:
     statement once they are in. When the load at least doubles the events, the loaded
     tables' other indexes go too and are built again after (sorting every entry once is
     cheaper than placing each new one in a scattered page). While the trigger is aside, the
-    index's hash is the larger load one (`_fts_hash_size`), set once for every statement
-    that indexes text rather than once per statement. All of it happens inside this
-    transaction, so a failed import rolls the indexes back as they were; they are created
-    again from their own stored SQL.
+    index has its load settings (`_fts_load_settings`: a larger hash, no merging), set once
+    for every statement that indexes text rather than once per statement. All of it happens
+    inside this transaction, so a failed import rolls the indexes back as they were; they
+    are created again from their own stored SQL.
     """
 
     def __init__(self, connection: Connection, expected: int, tables: list[str]) -> None:
@@ -835,8 +836,8 @@ class _Indexing:
         self.expected = expected  # new events (or as many as the import expects)
         self.tables = tables
         self.trigger: str | None = None
-        # The larger FTS hash while the trigger is aside (closed once the text is all in).
-        self.hash_size = contextlib.ExitStack()
+        # The FTS load settings while the trigger is aside (closed once the text is all in).
+        self.fts_settings = contextlib.ExitStack()
         self.indexes: dict[str, list[tuple[str, str]]] = {}  # table -> (name, sql)
 
     def __enter__(self) -> _Indexing:
@@ -848,7 +849,7 @@ class _Indexing:
         ).scalar()
         if self.trigger is not None:
             connection.exec_driver_sql("DROP TRIGGER events_fts_insert")
-            self.hash_size.enter_context(_fts_hash_size(connection, FTS_LOAD_HASH_SIZE))
+            self.fts_settings.enter_context(_fts_load_settings(connection))
         stored = connection.execute(select(func.count()).select_from(_E)).scalar() or 0
         if self.expected < stored:
             return self
@@ -882,7 +883,7 @@ class _Indexing:
         """Once the new events are all in: index the text of `new_ids` (those not indexed
         yet), put the trigger back, then build the events' indexes."""
         self.index_text(new_ids)
-        self.hash_size.close()
+        self.fts_settings.close()
         if self.trigger is not None:
             self.connection.exec_driver_sql(self.trigger)
             self.trigger = None
@@ -911,17 +912,28 @@ class _Indexing:
 
 
 @contextlib.contextmanager
-def _fts_hash_size(connection: Connection, size: int) -> Iterator[None]:
-    """FTS5 gathers new terms in memory up to its `hashsize` (1 MB unless set), then writes
-    them out as a segment and merges segments as they pile up; one big load with a larger
-    hash writes fewer segments (half the indexing time for 100,000 events). The setting is
-    stored in the index's config table, so it is put back as it was afterwards."""
-    before = connection.exec_driver_sql(
-        "SELECT v FROM events_fts_config WHERE k = 'hashsize'"
-    ).scalar()
-    setting = "INSERT INTO events_fts(events_fts, rank) VALUES ('hashsize', ?)"
-    connection.exec_driver_sql(setting, (size,))
+def _fts_load_settings(connection: Connection) -> Iterator[None]:
+    """FTS5's settings for indexing a big load's text (`FTS_LOAD_SETTINGS`), put back as
+    they were afterwards (they are stored in the index's config table).
+
+    FTS5 gathers new terms in memory up to its `hashsize` (1 MB unless set), then writes
+    them out as a segment; one big load with a larger hash writes fewer segments (half the
+    indexing time for 100,000 events). It also merges segments as they pile up, every
+    `automerge` (4) at one level, which for a load means reading back and writing again
+    what it has just written (with the prefix indexes, a third of the indexing time): the
+    load's segments are left as they are, and merged by later writes, a little at a time."""
+    before: dict[str, object] = dict(
+        connection.exec_driver_sql(
+            "SELECT k, v FROM events_fts_config WHERE k IN ('hashsize', 'automerge')"
+        ).all()
+    )
+    setting = "INSERT INTO events_fts(events_fts, rank) VALUES (?, ?)"
+    for name, value in FTS_LOAD_SETTINGS.items():
+        connection.exec_driver_sql(setting, (name, value))
     yield
-    connection.exec_driver_sql(setting, (FTS_DEFAULT_HASH_SIZE if before is None else before,))
-    if before is None:  # as it was: no row, the default
-        connection.exec_driver_sql("DELETE FROM events_fts_config WHERE k = 'hashsize'")
+    for name in FTS_LOAD_SETTINGS:
+        if name in before:
+            connection.exec_driver_sql(setting, (name, before[name]))
+        else:  # as it was: FTS5's default, and no row for it
+            connection.exec_driver_sql(setting, (name, FTS_DEFAULTS[name]))
+            connection.exec_driver_sql("DELETE FROM events_fts_config WHERE k = ?", (name,))
