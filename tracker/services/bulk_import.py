@@ -20,7 +20,8 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from operator import itemgetter
+from itertools import chain, repeat
+from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from sqlalchemy import Connection, Table, func, insert, select
@@ -504,9 +505,21 @@ class _CoreStore:
             taken.add(event_id)
 
 
-Load = tuple[list[tuple[str, list[tuple[Any, ...]]]], list[int]]
-"""INSERT statements with their rows as the driver takes them, in the order to run them,
-and the ids of the new events among them."""
+Bound = tuple[str, list[Sequence[Any]]]
+"""An INSERT statement and its rows as the driver takes them, given column by column (the
+rows are `zip(*columns)`): so they are built, pickled and read back a column at a time,
+in loops that run in C rather than one Python step per row."""
+
+Load = tuple[list[Bound], list[int]]
+"""INSERT statements with their rows, in the order to run them, and the ids of the new
+events among them."""
+
+
+def execute(connection: Connection, bound: Bound) -> None:
+    """Run the statement for each of its rows (none: nothing to do)."""
+    sql, columns = bound
+    if columns and columns[0]:
+        connection.exec_driver_sql(sql, list(zip(*columns, strict=True)))
 
 
 class _SqliteStore:
@@ -544,30 +557,31 @@ class _SqliteStore:
         if self.sink is not None:
             self.sink(([bound], []))
         else:
-            self._execute(bound)
+            execute(self.connection, bound)
 
     def write(self, accepted: list[_Accepted]) -> None:
         self._number_events(accepted)
         rows = self._rows or _BoundRows(self.connection.dialect, self.now)
         self._rows = rows
-        events, new_ids = rows.events(accepted)
+        ordered = sorted(accepted, key=_event_id)
+        events, new_ids = rows.events(ordered)
         if self.sink is not None:
-            self.sink(([events, *rows.children(accepted)], new_ids))
+            self.sink(([events, *rows.children(accepted, ordered)], new_ids))
             return
         tables = [table.name for table in (_E, _T, _P, _F)]
         with (
             _page_cache(self.connection, LOAD_CACHE_KIB),
             _Indexing(self.connection, len(new_ids), tables) as indexing,
         ):
-            self._execute(events)
+            execute(self.connection, events)
             # SQLite indexes the new events in a few long statements, during which Python's
             # sqlite3 module lets other threads run: this one prepares the other rows meanwhile.
             with ThreadPoolExecutor(max_workers=1) as helper:
                 indexed = helper.submit(indexing.after_events, sorted(new_ids))
-                children = rows.children(accepted)
+                children = rows.children(accepted, ordered)
                 indexed.result()
             for bound in children:
-                self._execute(bound)
+                execute(self.connection, bound)
 
     def _number_events(self, accepted: list[_Accepted]) -> None:
         """Each row keeps its file id unless an event has it already (stored, or an earlier
@@ -585,26 +599,21 @@ class _SqliteStore:
             item.event_id = event_id
         self._largest_event = largest
 
-    def _execute(self, bound: tuple[str, list[tuple[Any, ...]]]) -> None:
-        sql, rows = bound
-        if rows:
-            self.connection.exec_driver_sql(sql, rows)
-
-    def _bound(self, load: _TableRows) -> tuple[str, list[tuple[Any, ...]]]:
+    def _bound(self, load: _TableRows) -> Bound:
         """The INSERT statement for `load` and its rows as the driver takes them."""
         dialect = self.connection.dialect
         columns = [load.table.c[name] for name in load.columns]
         sql = _insert_sql(dialect, load.table, load.columns)
         if not load.rows:
             return sql, []
-        values = list(zip(*load.rows, strict=True))
+        values: list[Sequence[Any]] = list(zip(*load.rows, strict=True))
         for index, column in enumerate(columns):
             process = column.type.dialect_impl(dialect).bind_processor(dialect)
             if process is not None:
                 # Once per distinct value: the processors are pure, and these columns' equal
                 # values (days, UTC instants, enum members and their text) bind alike.
-                values[index] = tuple(map(Memo(process).__getitem__, values[index]))
-        return sql, list(zip(*values, strict=True))
+                values[index] = list(map(Memo(process).__getitem__, values[index]))
+        return sql, values
 
 
 class _BoundRows:
@@ -683,48 +692,61 @@ class _BoundRows:
             found[name] = _as_is if process is None else Memo(process).__getitem__
         return found
 
-    def events(
-        self, accepted: list[_Accepted]
-    ) -> tuple[tuple[str, list[tuple[Any, ...]]], list[int]]:
-        """The events' INSERT in id order, and their ids in that order."""
-        kind, status, dates = self.kind, self.status, self.dates
+    def events(self, ordered: list[_Accepted]) -> tuple[Bound, list[int]]:
+        """The events' INSERT (`ordered` by id), and their ids in that order."""
+        ids = list(map(_EVENT_ID, ordered))
+        sql = self.sql[_E.name]
+        if not ids:
+            return (sql, []), ids
+        titles, kinds, statuses, locations, summaries, notes, sources, whens = zip(
+            *map(_EVENT_FIELDS, map(_ROW, ordered)), strict=True
+        )
         created, updated = self.event_now
-        ordered = sorted(accepted, key=_event_id)
-        rows = [
-            (
-                item.event_id,
-                (row := item.row).title,
-                kind(row.kind),
-                status(row.status),
-                row.location,
-                row.summary,
-                row.notes,
-                row.source,
-                *dates[row.when],
-                created,
-                updated,
-            )
-            for item in ordered
+        columns: list[Sequence[Any]] = [
+            ids,
+            titles,
+            list(map(self.kind, kinds)),
+            list(map(self.status, statuses)),
+            locations,
+            summaries,
+            notes,
+            sources,
+            *zip(*map(self.dates.__getitem__, whens), strict=True),  # start_date ... span_class
+            [created] * len(ids),
+            [updated] * len(ids),
         ]
-        return (self.sql[_E.name], rows), [cast(int, item.event_id) for item in ordered]
+        return (sql, columns), ids
 
-    def children(self, accepted: list[_Accepted]) -> list[tuple[str, list[tuple[Any, ...]]]]:
-        """Tags, participations and follow-ups as `_children` orders them, bound."""
-        tags: list[tuple[Any, ...]] = []
-        participations: list[tuple[Any, ...]] = []
+    def children(self, accepted: list[_Accepted], ordered: list[_Accepted]) -> list[Bound]:
+        """Tags, participations and follow-ups as `_children` orders them, bound: the tags
+        and participations of the events `ordered` by id, the follow-ups in file order."""
+        ids = list(map(_EVENT_ID, ordered))
+        tag_lists = list(map(_TAGS, map(_ROW, ordered)))
+        tags: list[Sequence[Any]] = [
+            list(chain.from_iterable(map(repeat, ids, map(len, tag_lists)))),
+            list(chain.from_iterable(tag_lists)),
+        ]
+        people = list(map(_PEOPLE, ordered))
+        participations: list[Sequence[Any]] = []
+        flat = list(chain.from_iterable(people))
+        if flat:
+            persons, roles, attendances = zip(*flat, strict=True)
+            participations = [
+                list(chain.from_iterable(map(repeat, ids, map(len, people)))),
+                list(map(_PERSON_ID, persons)),
+                list(map(self.role, roles)),
+                list(map(self.attendance, attendances)),
+            ]
         follow_ups: list[tuple[Any, ...]] = []
-        role, attendance = self.role, self.attendance
         status, done_on, due_of = self.follow_up_status, self.done_on, self.due
         notes = self.follow_up_notes
         created, updated = self.follow_up_now
         for item in accepted:
-            event_id = item.event_id
-            row = item.row
-            if row.tags:
-                tags += [(event_id, tag) for tag in row.tags]
-            participations += [(event_id, p.id, role(r), attendance(a)) for p, r, a in item.people]
-            if row.follow_ups:
-                for cell, owner, due in zip(row.follow_ups, item.owners, item.due, strict=True):
+            if item.row.follow_ups:
+                event_id = item.event_id
+                for cell, owner, due in zip(
+                    item.row.follow_ups, item.owners, item.due, strict=True
+                ):
                     follow_ups.append(
                         (
                             cell.text,
@@ -738,12 +760,10 @@ class _BoundRows:
                             updated,
                         )
                     )
-        tags.sort(key=_first)
-        participations.sort(key=_first)
         return [
             (self.sql[_T.name], tags),
             (self.sql[_P.name], participations),
-            (self.sql[_F.name], follow_ups),
+            (self.sql[_F.name], list(zip(*follow_ups, strict=True))),
         ]
 
 
@@ -751,7 +771,14 @@ def _as_is(value: _V) -> _V:
     return value
 
 
-_first = itemgetter(0)
+_ROW = attrgetter("row")
+_PEOPLE = attrgetter("people")
+_EVENT_ID = attrgetter("event_id")
+_PERSON_ID = attrgetter("id")
+_TAGS = attrgetter("tags")
+_EVENT_FIELDS = attrgetter(
+    "title", "kind", "status", "location", "summary", "notes", "source", "when"
+)
 
 
 def _event_id(item: _Accepted) -> int:

@@ -155,9 +155,8 @@ class _Writer:
             tables = [table.name for table in (bulk_import._E, bulk_import._P)]
             indexing = bulk_import._Indexing(self.connection, expected, tables)
             self.indexing = self.stack.enter_context(indexing)
-        for sql, rows in statements:
-            if rows:
-                self.connection.exec_driver_sql(sql, rows)
+        for bound in statements:
+            bulk_import.execute(self.connection, bound)
         self.new_ids += new_ids
         self.loaded += len(new_ids)
         # Near the end, the text is indexed in smaller batches: less is left for after.
