@@ -207,6 +207,23 @@ def _same(lower_title: str, row: _Row) -> _Sameness:
     return (lower_title, row.when.start, row.when.end, row.location, row.summary, row.notes)
 
 
+class _Participants(dict[tuple[str, Role, Attendance], tuple[_Person, Role, Attendance]]):
+    """A participant as read (name, role, attendance) -> as decided (person, role,
+    attendance). A name's answer never changes within an import (`_Resolver.resolve`), so it
+    is kept; an `#id`'s is not (it is the stakeholder with that id as it stands at its row)."""
+
+    def __init__(self, people: _Resolver) -> None:
+        super().__init__()
+        self.people = people
+
+    def __missing__(self, part: tuple[str, Role, Attendance]) -> tuple[_Person, Role, Attendance]:
+        name, role, attendance = part
+        decided = (self.people.resolve(name), role, attendance)
+        if name in self.people.answers:
+            self[part] = decided
+        return decided
+
+
 class BulkImport:
     """One import's decisions and writes (see the module docstring)."""
 
@@ -230,6 +247,7 @@ class BulkImport:
         )
         self.people = _Resolver(session, report.created_stakeholders, self.store.add_people)
         self.present: set[_Sameness] = set()  # the rows decided so far, and stored ones
+        self.participants = _Participants(self.people)
 
     def run(self, rows: Sequence[_Row]) -> None:
         accepted = self._decide_all(rows)
@@ -246,15 +264,9 @@ class BulkImport:
         present.update(self._present(rows))
         lower = stored_lower(self.session)
         known = self.people.answers  # names answered in earlier chunks need no lookup
-        self.people.preload(
-            {name for row in rows for name, _, _ in row.participants if name not in known}
-            | {
-                item.owner
-                for row in rows
-                for item in row.follow_ups
-                if item.owner and item.owner not in known
-            }
-        )
+        names = set(map(_FIRST, chain.from_iterable(map(_PARTICIPANTS, rows))))
+        names.update(item.owner for row in rows for item in row.follow_ups if item.owner)
+        self.people.preload(names.difference(known))
         accepted: list[_Accepted] = []
         decide = self._decide
         follow_ups = skipped = 0
@@ -294,19 +306,14 @@ class BulkImport:
         return present
 
     def _decide(self, row: _Row) -> _Accepted:
-        known, resolve = self.people.answers, self.people.resolve
+        resolve = self.people.resolve
         people: list[tuple[_Person, Role, Attendance]] = []
         if row.participants:
             try:
-                people = [
-                    (known.get(name) or resolve(name), role, attendance)
-                    for name, role, attendance in row.participants
-                ]
+                people = list(map(self.participants.__getitem__, row.participants))
             except UserError:
                 people = []
-            if not people or (
-                len(people) > 1 and len({person for person, _, _ in people}) < len(people)
-            ):
+            if not people or (len(people) > 1 and len(set(map(_FIRST, people))) < len(people)):
                 # Something is wrong with this row: the first problem in the order in which
                 # the participants are read is the one to report.
                 people = self._participants(row)
@@ -771,6 +778,8 @@ def _as_is(value: _V) -> _V:
     return value
 
 
+_FIRST = itemgetter(0)
+_PARTICIPANTS = attrgetter("participants")
 _ROW = attrgetter("row")
 _PEOPLE = attrgetter("people")
 _EVENT_ID = attrgetter("event_id")
