@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import os
 from dataclasses import dataclass
 from multiprocessing.connection import Connection as Pipe
 from multiprocessing.process import BaseProcess
@@ -125,3 +126,7 @@ def _serve(take_job: Pipe, sending: Pipe) -> None:
     finally:
         take_job.close()
     import_worker._work(sending, job)
+    # Its last message sent and its pipe closed, the process has nothing left to do: it ends
+    # here, without the interpreter's teardown (freeing the import's millions of objects one
+    # by one, a fifth of a second that the importing process would wait for).
+    os._exit(0)
