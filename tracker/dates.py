@@ -297,6 +297,21 @@ def at_own_offset(start_at: datetime, end_at: datetime, *, order: DateOrder = "m
     )
 
 
+def at_local_time(start_at: datetime, local_tz: tzinfo, *, order: DateOrder = "mdy") -> When | None:
+    """The time `start_at` (aware, a whole minute) as `parse_when` reads it written without
+    a zone in `local_tz`: `rebuild` with the zone `parse_when` names for such a time. Where
+    its label has no offset, `parse_when` of that label in `local_tz` gives this very When
+    (the CSV import compares it with a label written so, rather than reading each one).
+    None for a time with seconds, or at a wall time with seconds (a zone's local mean
+    time), which no label carries."""
+    wall = start_at.astimezone(local_tz)
+    if start_at.second or start_at.microsecond or wall.second or wall.microsecond:
+        return None
+    zone = _local_zone_name(local_tz, wall.replace(fold=0))  # as `parse_when` places it
+    at = start_at.astimezone(UTC)
+    return rebuild(wall.date(), wall.date(), Precision.MINUTE, at, at, zone, order=order)
+
+
 _MAX_OFFSET = timedelta(hours=15)  # "+14:59" is the furthest a stored offset reads back
 
 

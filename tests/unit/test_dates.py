@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from tracker.dates import (
     DateOrder,
     DateParseError,
+    at_local_time,
     at_own_offset,
     describe,
     is_past,
@@ -778,6 +779,32 @@ def test_a_time_at_its_own_offset_is_what_rebuild_makes(
             order=order,
         )
         assert fast == expected
+
+
+# The property tests' local zones, and one whose clocks go back half an hour.
+READING_ZONES = (*(zone for zone, _ in LOCAL_ZONES), ZoneInfo("Australia/Lord_Howe"))
+
+
+@settings(max_examples=500)
+@given(
+    instant=st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 27)),
+    seconds=st.sampled_from([0, 0, 0, 30]),
+    zone=st.sampled_from(READING_ZONES),
+    order=st.sampled_from(ORDERS),
+)
+def test_a_time_without_a_zone_reads_back_as_at_local_time(
+    instant: datetime, seconds: int, zone: tzinfo, order: DateOrder
+) -> None:
+    """The CSV import's shortcut for a label written without a zone: where the time's own
+    label has no offset, reading that label in the local zone gives the same When."""
+    start_at = instant.replace(second=seconds, microsecond=0, tzinfo=UTC)
+    fast = at_local_time(start_at, zone, order=order)
+    if fast is None:  # seconds in the time, or in its wall time (local mean time)
+        assert seconds or start_at.astimezone(zone).second
+        return
+    assert fast.start_at == fast.end_at == start_at
+    if fast.label[-6:-5] not in ("+", "-"):  # no offset spelled out
+        assert parse_when(fast.label, today=date(2026, 6, 15), order=order, local_tz=zone) == fast
 
 
 @pytest.mark.parametrize(

@@ -530,6 +530,14 @@ def _exact(ctx: Context, start: str, end: str, precision: Precision, written: st
             wall = start_at.replace(tzinfo=None)
             local = ctx.settings.local_tz.utcoffset(wall)
             if _OFFSET_AT_END.search(written) or local == start_at.utcoffset():
+                # Most often the label is the one this time has in the local zone (as
+                # exported): that reads back as `at_local_time` without reading it.
+                if end_at == start_at:
+                    in_zone = dates.at_local_time(
+                        start_at, ctx.settings.local_tz, order=ctx.settings.date_order
+                    )
+                    if in_zone is not None and in_zone.label == written:
+                        return in_zone
                 when = ctx.parse_when(written)
                 if when.start_at == start_at and when.end_at == end_at:
                     return when
