@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sqlalchemy import DateTime, text
+from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
 from sqlalchemy.exc import IntegrityError
 
 from tests.conftest import ARTICLE_DAY
@@ -19,6 +23,7 @@ from tracker.settings import Settings
 from tracker.storage import migrations
 from tracker.storage.engine import make_engine
 from tracker.storage.models import Base
+from tracker.storage.types import UTCDateTime
 
 
 def test_sqlite_connections_are_configured(services: Services, db_path: Path) -> None:
@@ -189,3 +194,27 @@ def test_deleting_an_event_detaches_follow_ups(seeded: Services) -> None:
     assert restored.id == summit.id
     assert [p.name for p in restored.participants] == [p.name for p in summit.participants]
     assert {f.id for f in restored.follow_ups} == set(attached)
+
+
+@settings(max_examples=300)
+@given(
+    moment=st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30)),
+    offset=st.integers(-14 * 60, 14 * 60).map(lambda minutes: timedelta(minutes=minutes)),
+)
+def test_utc_instants_bind_on_sqlite_as_sqlalchemy_would(
+    moment: datetime, offset: timedelta
+) -> None:
+    """`UTCDateTime`'s one-step SQLite bind gives the text its two steps gave
+    (`process_bind_param`, then SQLAlchemy's own DATETIME processor)."""
+    dialect = sqlite_dialect()
+    column = UTCDateTime()
+    aware = moment.replace(tzinfo=timezone(offset))
+    sqlalchemy_text = DateTime().dialect_impl(dialect).bind_processor(dialect)
+    assert sqlalchemy_text is not None
+    expected = sqlalchemy_text(column.process_bind_param(aware, dialect))
+    fast = column.bind_processor(dialect)
+    assert fast is not None
+    assert fast(aware) == expected
+    assert fast(None) is None
+    with pytest.raises(ValueError, match="naive"):
+        fast(moment)
