@@ -625,8 +625,9 @@ class _SqliteStore:
 
 class _BoundRows:
     """`_event_rows` and `_children` for the driver, already bound: the rows `_bound` makes
-    of them, built in one pass. A column's bind processor runs once per distinct value (as
-    in `_bound`), and an event's dates once per distinct `When` (rows share them)."""
+    of them, built a column at a time (`Bound`) rather than through `_TableRows`. A column's
+    bind processor runs once per distinct value (as in `_bound`), and an event's dates once
+    per distinct `When` (rows share them)."""
 
     def __init__(self, dialect: Any, now: dt.datetime) -> None:
         self.dialect = dialect
