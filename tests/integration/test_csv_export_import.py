@@ -3,17 +3,35 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import sqlite3
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
-from tracker.domain import Attendance, EventDraft, EventFilter, EventKind, ParticipantSpec, Role
+from tracker.clock import FixedClock
+from tracker.dates import DateOrder, at_own_offset, rebuild
+from tracker.domain import (
+    Attendance,
+    EventDraft,
+    EventFilter,
+    EventKind,
+    ParticipantSpec,
+    Precision,
+    Role,
+)
 from tracker.errors import UserError
 from tracker.exporting import csv as timeline_csv
 from tracker.services import ImportRejected, Services
+from tracker.services.context import Context
+from tracker.services.transfer import _exact
+from tracker.settings import Settings
+from tracker.storage.engine import make_engine
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 
@@ -236,3 +254,68 @@ def test_column_templates_must_name_real_columns(cli) -> None:
     assert typo.code == 2 and "no column 'remark'" in typo.err
     unknown = cli("import", "csv", str(travels), "--column", "colour=red")
     assert unknown.code == 2 and "'colour' is not a timeline column" in unknown.err
+
+
+LABEL_ZONES = (
+    dt.UTC,
+    ZoneInfo("America/New_York"),
+    ZoneInfo("Europe/London"),
+    ZoneInfo("Australia/Lord_Howe"),
+    dt.timezone(dt.timedelta(hours=-3)),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    instant=st.datetimes(min_value=dt.datetime(1900, 1, 2), max_value=dt.datetime(2100, 12, 30)),
+    zone=st.sampled_from(LABEL_ZONES),
+    own_offset=st.sampled_from([None, 0, -300, 330]),  # None: the local zone's own offset
+    label_zone=st.sampled_from(["local", "own", "UTC", "America/New_York"]),
+    order=st.sampled_from(["mdy", "dmy"]),
+)
+# New York's second 1:30 AM of 2022-11-06, written at UTC: its local label spells out -05:00.
+@example(dt.datetime(2022, 11, 6, 6, 30), ZoneInfo("America/New_York"), 0, "local", "mdy")
+def test_a_time_and_its_label_are_read_as_the_label_says(
+    instant: dt.datetime,
+    zone: dt.tzinfo,
+    own_offset: int | None,
+    label_zone: str,
+    order: DateOrder,
+) -> None:
+    """A time's exact `start`/`end` cells (an instant at an offset) with a `when` label: the
+    label is kept when reading it gives that very instant, otherwise the time is labelled at
+    its own offset; the import's shortcuts (`at_own_offset`, `at_local_time`) answer as
+    reading the label does."""
+    at = instant.replace(second=0, microsecond=0, tzinfo=dt.UTC)
+    offset = (
+        at.astimezone(zone).utcoffset() or dt.timedelta()
+        if own_offset is None
+        else dt.timedelta(minutes=own_offset)
+    )
+    start_at = at.astimezone(dt.timezone(offset))
+    zone_name = {"local": getattr(zone, "key", None) or "UTC", "own": None}.get(
+        label_zone, label_zone
+    )
+    written = (
+        rebuild(at.date(), at.date(), Precision.MINUTE, at, at, zone_name, order=order).label
+        if zone_name
+        else ""
+    )
+    settings_ = Settings(db_url="sqlite://", data_dir=Path("."), date_order=order, local_tz=zone)
+    ctx = Context(
+        engine=make_engine("sqlite://"),
+        clock=FixedClock.on(dt.date(2026, 6, 15)),
+        settings=settings_,
+    )
+    by_offset = at_own_offset(start_at, start_at, order=order)
+    assert by_offset is not None
+    # What reading the label gives: a label with an offset is read, and one without when
+    # the local zone has the time's own offset at its wall time; kept if it is this instant.
+    expected = by_offset
+    local = zone.utcoffset(start_at.replace(tzinfo=None))
+    if written and written != by_offset.label and (written[-6:-5] in "+-" or local == offset):
+        read = ctx.parse_when(written)
+        if read.start_at == at and read.end_at == at:
+            expected = read
+    iso = start_at.isoformat()
+    assert _exact(ctx, iso, iso, Precision.MINUTE, written) == expected

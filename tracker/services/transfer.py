@@ -529,10 +529,11 @@ def _exact(ctx: Context, start: str, end: str, precision: Precision, written: st
         if written and written != by_offset.label:
             wall = start_at.replace(tzinfo=None)
             local = ctx.settings.local_tz.utcoffset(wall)
-            if _OFFSET_AT_END.search(written) or local == start_at.utcoffset():
-                # Most often the label is the one this time has in the local zone (as
-                # exported): that reads back as `at_local_time` without reading it.
-                if end_at == start_at:
+            offset_written = _OFFSET_AT_END.search(written)
+            if offset_written or local == start_at.utcoffset():
+                # Most often the label is the one this time has in the local zone, without
+                # an offset (as exported): that reads back as `at_local_time` unread.
+                if not offset_written and end_at == start_at:
                     in_zone = dates.at_local_time(
                         start_at, ctx.settings.local_tz, order=ctx.settings.date_order
                     )
