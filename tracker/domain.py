@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from enum import StrEnum
 
@@ -214,6 +214,13 @@ class EventLines:
             for line in lines
         ]
         return cls(*zip(*rows, strict=True)) if rows else cls()
+
+
+def names_short(names: Sequence[str], limit: int = 3) -> str:
+    """Names as a list shows them: the first `limit`, then how many more ("A, B, C +2")."""
+    if len(names) > limit:
+        return ", ".join(names[:limit]) + f" +{len(names) - limit}"
+    return ", ".join(names)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,14 @@ from operator import attrgetter
 from typing import Any
 
 from tracker import dates
-from tracker.domain import EventLine, EventLines, EventView, FollowUpView, StakeholderView
+from tracker.domain import (
+    EventLine,
+    EventLines,
+    EventView,
+    FollowUpView,
+    StakeholderView,
+    names_short,
+)
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]], flex: Sequence[int] = ()) -> str:
@@ -54,12 +61,6 @@ def columns_table(
     return "\n".join(lines)
 
 
-def _names_short(names: Sequence[str], limit: int = 3) -> str:
-    if len(names) > limit:
-        return ", ".join(names[:limit]) + f" +{len(names) - limit}"
-    return ", ".join(names)
-
-
 def events_table(events: Sequence[EventView] | EventLines) -> str:
     if not events:
         return ""
@@ -72,7 +73,7 @@ def events_table(events: Sequence[EventView] | EventLines) -> str:
         list(map(str, events.kinds)),  # StrEnum: str() is the value
         list(map(str, events.statuses)),
         list(events.titles),
-        list(map(_names_short, events.names)),
+        list(map(names_short, events.names)),
         [str(count) if count else "" for count in events.open_follow_ups],
     ]
     return columns_table(

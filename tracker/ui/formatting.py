@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from tracker.domain import EventView, FollowUpStatus, FollowUpView, When
+from tracker.domain import EventView, FollowUpStatus, FollowUpView, When, names_short
 
 MONTHS = (
     "January",
@@ -33,10 +33,7 @@ def month_title(month: tuple[int, int]) -> str:
 
 
 def participants_short(view: EventView, limit: int = 3) -> str:
-    names = [p.name for p in view.participants]
-    if len(names) > limit:
-        return ", ".join(names[:limit]) + f" +{len(names) - limit}"
-    return ", ".join(names)
+    return names_short([p.name for p in view.participants], limit)
 
 
 def split_list(text: str) -> tuple[str, ...]:
