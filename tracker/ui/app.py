@@ -7,7 +7,7 @@ import datetime as dt
 import gc
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.screen import ModalScreen
 
@@ -16,6 +16,7 @@ from tracker.domain import Deleted
 from tracker.settings import Settings
 from tracker.ui import keys
 from tracker.ui.commands import TrackerCommands
+from tracker.ui.keygate import KeyGate
 from tracker.ui.messages import (
     ActionFailed,
     DataChanged,
@@ -51,6 +52,7 @@ class TrackerApp(App[None]):
         self.services = services
         self.clock = clock
         self.undo_stack = UndoStack()
+        self.key_gate = KeyGate(self, super().on_event)
         self.names: tuple[str, ...] = ()
         self.data_version = 0
         self._shown = False
@@ -62,6 +64,17 @@ class TrackerApp(App[None]):
 
     def on_mount(self) -> None:
         self.switch_mode("timeline")
+
+    async def on_event(self, event: events.Event) -> None:
+        # Typed keys wait their turn: each goes where the key before it left focus.
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            self.key_gate.take(event)
+        else:
+            await super().on_event(event)
+
+    def on_key(self, event: events.Key) -> None:
+        # The key has come all the way up; once its bindings have run, the next may go.
+        self.call_next(self.key_gate.done, event)
 
     def on_unmount(self) -> None:
         if self._frozen:  # the collector takes back what start-up set aside

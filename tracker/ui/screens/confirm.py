@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
@@ -12,7 +13,9 @@ from tracker.ui import keys
 
 
 class ConfirmScreen(ModalScreen[bool]):
-    """`y`/enter on Yes confirms, `n`/escape declines."""
+    """`y`/enter on Yes confirms, `n`/escape declines. Only keys pressed after the question
+    was on screen answer it: a `y` typed ahead (a paste, typing while the app was busy) is
+    dropped, never taken as consent."""
 
     BINDINGS = keys.CONFIRM
 
@@ -21,6 +24,8 @@ class ConfirmScreen(ModalScreen[bool]):
         self._question = question
         self._yes = yes
         self._no = no
+        self._shown_at: float | None = None
+        self._warned = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm", classes="dialog"):
@@ -31,6 +36,21 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def on_mount(self) -> None:
         self.query_one("#yes", Button).focus()
+        self.call_after_refresh(self._appeared)
+
+    def _appeared(self) -> None:
+        self._shown_at = Message().time  # the clock the terminal's keys are stamped with
+
+    def on_key(self, event: events.Key) -> None:
+        if self._shown_at is None or event.time < self._shown_at:
+            event.stop()
+            event.prevent_default()
+            if not self._warned:
+                self._warned = True
+                self.notify(
+                    "Keys typed before this question appeared were ignored: answer it now.",
+                    severity="warning",
+                )
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:

@@ -79,6 +79,7 @@ class TimelineScreen(TrackerScreen):
         self.filter_bar.show_state()
         self.timeline.load(EventFilter(), Anchor(self.today))
         self.timeline.focus()
+        self.tracker.key_gate.open()  # keys typed at launch go to the timeline, in order
 
     def on_resize(self) -> None:
         self.set_class(self.size.width >= WIDE, "-wide")
