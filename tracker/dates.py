@@ -31,6 +31,17 @@ __all__ = [
 
 DateOrder = Literal["mdy", "dmy"]
 
+# What a date field takes, for people (the help screen lists it): an example and what it means.
+VOCABULARY: tuple[tuple[str, str], ...] = (
+    ("May 13, 2022 · 2022-05-13", "that day"),
+    ("May 13, 2022 2:30pm", "an instant, in your zone unless one is given"),
+    ("late May 2022 · early May · mid-May", "21–31, 1–10, 11–20 May"),
+    ("May 2022 · Q2 2022 · 2022", "the month, quarter, year"),
+    ("June 6-10, 2022 · Oct 2021 - Apr 2022", "a range"),
+    ("today · in 3 days · +2w · this week · last year", "relative to today"),
+    ("May (no year)", "its nearest occurrence"),
+)
+
 _EXAMPLES = 'expected e.g. "May 13, 2022", "late May 2022", "Q2 2022"'
 _TWO_DIGIT_HORIZON = 20  # a two-digit year never lands more than this many years after today
 _NEARBY_YEARS = 4  # how far a yearless "May 13" or "Feb 29" may be placed from today's year

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.widgets import DataTable
 
 from tests.ui.conftest import settle, type_text
-from tracker.domain import FollowUpDraft, FollowUpStatus
+from tracker.domain import FollowUpDraft, FollowUpScope, FollowUpStatus
 from tracker.services import Services
 from tracker.ui.app import TrackerApp
 from tracker.ui.screens.confirm import ConfirmScreen
@@ -34,6 +34,11 @@ async def test_mark_a_follow_up_done_and_open_again(app: TrackerApp, services: S
         assert table.cursor_row == 2  # the cursor is never on a heading
         first = screen.current
         assert first is not None and first.status is FollowUpStatus.OPEN
+        before_open = {
+            f.id
+            for f in services.followups.list(FollowUpScope.ALL)
+            if f.status is FollowUpStatus.OPEN
+        }
         await pilot.press("space")
         await settle(pilot)
         await settle(pilot)
@@ -42,14 +47,16 @@ async def test_mark_a_follow_up_done_and_open_again(app: TrackerApp, services: S
         assert "done" in cells(table, done_row)[0]
         headings = [r for r in range(table.row_count) if table.is_heading(r)]
         assert done_row > headings[-1]  # under "Done"
-        # The cursor stays put: the next item is under it now, ready for the next space.
-        assert screen.current is not None and screen.current.id != first.id
-        # Done ones can be opened again.
-        table.move_cursor(row=done_row)
+        # The cursor goes with the item, so a second space puts it back as it was.
+        assert screen.current is not None and screen.current.id == first.id
+        assert table.cursor_row == done_row
         await pilot.press("space")
         await settle(pilot)
         await settle(pilot)
         assert services.followups.get(first.id).status is FollowUpStatus.OPEN
+        assert screen.current is not None and screen.current.id == first.id
+        others = [f for f in services.followups.list(FollowUpScope.ALL) if f.id != first.id]
+        assert all(f.status is not FollowUpStatus.DONE for f in others if f.id in before_open)
 
 
 async def test_follow_ups_are_grouped_and_lead_to_their_event(app: TrackerApp) -> None:
@@ -61,7 +68,7 @@ async def test_follow_ups_are_grouped_and_lead_to_their_event(app: TrackerApp) -
         headings = [cells(table, r)[1] for r in range(table.row_count) if table.is_heading(r)]
         titles = [h.split(" ·")[0] for h in headings]
         assert titles == ["Overdue", "Due soon (14 days)", "Open", "Done"]
-        await pilot.press("g")
+        await pilot.press("o")
         await settle(pilot)
         await settle(pilot, 0.2)
         assert isinstance(app.screen, TimelineScreen)
@@ -91,7 +98,7 @@ async def test_stakeholders_search_and_open_a_profile(app: TrackerApp) -> None:
         events = profile.query_one("#profile-events", DataTable)
         assert events.row_count == 3
         assert "President of Honduras" in str(profile.query_one("#profile-head").render())
-        await pilot.press("t")  # this stakeholder's events in the timeline
+        await pilot.press("o")  # this stakeholder's events in the timeline
         await settle(pilot)
         await settle(pilot, 0.2)
         assert isinstance(app.screen, TimelineScreen)

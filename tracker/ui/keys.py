@@ -11,6 +11,7 @@ APP: list[BindingType] = [
     Binding("u", "undo", "Undo delete", tooltip="Bring back the last thing deleted"),
     Binding("question_mark", "help", "Help", key_display="?"),
     Binding("ctrl+t", "toggle_theme", "Light/dark theme", show=False),
+    Binding("ctrl+p", "command_palette", "Every command", show=False),
     Binding("q", "quit", "Quit", show=False),
 ]
 
@@ -20,20 +21,23 @@ TIMELINE: list[BindingType] = [
     Binding("a", "add", "Add"),
     Binding("e", "edit", "Edit"),
     Binding("d", "delete", "Delete"),
-    Binding("f", "add_follow_up", "Add follow-up", show=False),
+    Binding("f", "add_follow_up", "Add follow-up"),
     Binding("x", "export", "Export CSV"),
     Binding("t", "today", "Go to today", show=False),
 ]
 
-TIMELINE_LIST: list[BindingType] = [
+# Every list (timeline, stakeholders, a stakeholder's profile, follow-ups) moves the same way.
+LIST_MOTIONS: list[BindingType] = [
     Binding("up,k", "cursor_up", "Up", show=False),
     Binding("down,j", "cursor_down", "Down", show=False),
     Binding("pageup", "page_up", "Page up", show=False),
     Binding("pagedown", "page_down", "Page down", show=False),
     Binding("home,g", "first", "First", show=False),
     Binding("end,G", "last", "Last", show=False),
-    Binding("enter", "select", "Edit", show=False),
+    Binding("enter", "select", "Open or edit the row", show=False),
 ]
+
+TIMELINE_LIST = LIST_MOTIONS
 
 FILTER_BOX: list[BindingType] = [
     Binding("escape", "clear", "Clear filter"),
@@ -51,7 +55,7 @@ STAKEHOLDERS: list[BindingType] = [
 
 PROFILE: list[BindingType] = [
     Binding("escape", "back", "Back"),
-    Binding("t", "in_timeline", "In timeline"),
+    Binding("o", "in_timeline", "Open in timeline"),
     Binding("e", "edit", "Edit"),
 ]
 
@@ -60,12 +64,20 @@ FOLLOW_UPS: list[BindingType] = [
     Binding("a", "add", "Add"),
     Binding("e", "edit", "Edit"),
     Binding("d", "delete", "Delete"),
-    Binding("g", "go_to_event", "Go to event"),
+    Binding("o", "go_to_event", "Open its event"),
+]
+
+DIALOG: list[BindingType] = [
+    Binding("ctrl+s", "save", "Save", priority=True),
+    Binding("escape", "cancel", "Cancel"),
+    Binding("tab", "app.focus_next", "Next field"),
+    Binding("shift+tab", "app.focus_previous", "Previous field", show=False),
 ]
 
 FORM: list[BindingType] = [
-    Binding("ctrl+s", "save", "Save", priority=True),
-    Binding("escape", "cancel", "Cancel"),
+    *DIALOG,
+    # In a name box, → at the end takes the name it suggests; elsewhere it moves the cursor.
+    Binding("right", "accept_name", "Accept the suggested name", key_display="→", priority=True),
 ]
 
 CONFIRM: list[BindingType] = [
@@ -80,12 +92,14 @@ HELP: list[BindingType] = [
 
 SECTIONS: tuple[tuple[str, list[BindingType]], ...] = (
     ("Everywhere", APP),
-    ("Timeline", TIMELINE + TIMELINE_LIST),
+    ("Timeline", TIMELINE),
+    ("Every list", LIST_MOTIONS),
     ("Filter box", FILTER_BOX),
     ("Stakeholders", STAKEHOLDERS),
     ("A stakeholder", PROFILE),
     ("Follow-ups", FOLLOW_UPS),
-    ("Forms", FORM),
+    ("Forms and dialogs", FORM),
+    ("A question", CONFIRM),
 )
 
 
@@ -94,9 +108,14 @@ def bindings(items: list[BindingType]) -> list[Binding]:
     return [b for b in items if isinstance(b, Binding)]
 
 
-def key_label(binding: Binding) -> str:
-    """How a binding's keys are written for people: `/`, `?`, `ctrl+s`, `up k`."""
+def key_tokens(binding: Binding) -> list[str]:
+    """How each of a binding's keys is written for people: `/`, `?`, `ctrl+s`, `up`, `k`."""
     if binding.key_display:
-        return binding.key_display
+        return [binding.key_display]
     names = {"slash": "/", "question_mark": "?", "space": "space", "escape": "esc"}
-    return " ".join(names.get(k, k) for k in binding.key.split(","))
+    return [names.get(k, k) for k in binding.key.split(",")]
+
+
+def key_label(binding: Binding) -> str:
+    """A binding's keys in one label: `/`, `ctrl+s`, `up k`."""
+    return " ".join(key_tokens(binding))

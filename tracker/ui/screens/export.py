@@ -10,7 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, Static
+from textual.widgets import Button, Checkbox, Footer, Input, Label, Static
 
 from tracker.errors import UserError
 from tracker.ui import keys
@@ -29,7 +29,7 @@ Exporter = Callable[[Path, bool], int]
 class ExportScreen(ModalScreen[ExportDone | None]):
     """Path (with a dated default) and an Excel switch; the exporter runs in a worker."""
 
-    BINDINGS = keys.FORM
+    BINDINGS = keys.DIALOG
 
     def __init__(self, default: Path, description: str, exporter: Exporter) -> None:
         super().__init__()
@@ -50,6 +50,7 @@ class ExportScreen(ModalScreen[ExportDone | None]):
             with Horizontal(classes="buttons"):
                 yield Button("Export (ctrl+s)", variant="primary", id="save")
                 yield Button("Cancel (esc)", id="cancel", compact=True)
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#export-path", Input).focus()

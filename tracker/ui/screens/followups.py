@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.content import Content
-from textual.widgets import Footer, Static
+from textual.widgets import DataTable, Footer, Static
 
 from tracker.domain import FollowUpDraft, FollowUpScope, FollowUpStatus, FollowUpView
 from tracker.ui import keys
@@ -126,6 +126,7 @@ class FollowUpsScreen(TrackerScreen):
     def _fill(self) -> None:
         table = self.table
         row = table.cursor_row
+        keep = self.current  # the cursor stays on this item wherever its group now is
         table.clear(columns=True)
         widths = self._widths or list(MINS)
         for label, width in zip(COLUMNS, widths, strict=True):
@@ -150,12 +151,15 @@ class FollowUpsScreen(TrackerScreen):
                     cut(item.event_title or "—", widths[4]),
                     key=str(item.id),
                 )
-        table.settle(max(row, 1))
+        if keep is not None and keep.id in self._items:
+            table.settle(table.get_row_index(str(keep.id)))
+        else:
+            table.settle(max(row, 1))
         open_items = [i for i in self._items.values() if i.status is FollowUpStatus.OPEN]
         overdue = sum(1 for i in open_items if i.overdue)
         self.query_one("#followup-count", Static).update(
             f"{count(len(open_items), 'open follow-up')} · {overdue} overdue"
-            f" · space marks done · g goes to the event"
+            f" · space marks done · o opens its event"
         )
 
     @property
@@ -209,6 +213,7 @@ class FollowUpsScreen(TrackerScreen):
     def action_add(self) -> None:
         self.app.push_screen(self._form(None), self._saved)
 
+    @on(DataTable.RowSelected, "#followups")
     def action_edit(self) -> None:
         current = self.current
         if current is not None:

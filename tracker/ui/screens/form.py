@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Input, Select, Static, TextArea
+from textual.widgets import Button, Footer, Input, Select, Static, TextArea
 
 from tracker.errors import UserError
 from tracker.ui import keys
@@ -67,6 +67,13 @@ class FormScreen(ModalScreen[ResultT | None], Generic[PlanT, ResultT]):
             with Horizontal(classes="buttons"):
                 yield Button("Save (ctrl+s)", variant="primary", id="save", compact=True)
                 yield Button("Cancel (esc)", id="cancel", compact=True)
+        yield Footer(compact=True)  # this form's keys, not those of the screen behind
+
+    def action_accept_name(self) -> None:
+        """→: the box's own cursor-right, which at the end of a name takes the suggestion."""
+        focused = self.focused
+        if isinstance(focused, Input | TextArea):
+            focused.action_cursor_right()
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._remember)

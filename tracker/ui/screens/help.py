@@ -6,8 +6,9 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
+from tracker.dates import VOCABULARY
 from tracker.ui import keys
 from tracker.ui.query import SYNTAX
 
@@ -16,11 +17,7 @@ def help_content() -> Content:
     lines: list[Content] = []
     for title, bindings in keys.SECTIONS:
         lines.append(Content.assemble((title, "bold $accent")))
-        seen: set[str] = set()
         for binding in keys.bindings(bindings):
-            if binding.description in seen:
-                continue
-            seen.add(binding.description)
             lines.append(
                 Content.assemble((f"  {keys.key_label(binding):<14}", "bold"), binding.description)
             )
@@ -31,6 +28,12 @@ def help_content() -> Content:
         Content("  Plain words search titles, places, notes and participants' names."),
         Content('  Dates are fuzzy: from:"Q2 2022", to:"late May 2022", in:2021.'),
         Content("  Repeat a key or use commas: kind:call,meeting  with:Biden with:Castro"),
+        Content(""),
+        Content.assemble(("Dates", "bold $accent")),
+        *(
+            Content.assemble((f"  {example:<46}", "bold"), meaning)
+            for example, meaning in VOCABULARY
+        ),
         Content(""),
         Content.assemble(("  ctrl+p", "bold"), " lists every command · escape closes this"),
     ]
@@ -43,6 +46,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help", classes="dialog"):
             yield Static(help_content())
+        yield Footer(compact=True)
 
     def action_close(self) -> None:
         self.dismiss(None)

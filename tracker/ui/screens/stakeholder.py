@@ -20,6 +20,7 @@ from tracker.ui.messages import (
 from tracker.ui.query import quote
 from tracker.ui.screens.base import TrackerScreen
 from tracker.ui.screens.stakeholder_actions import ask_force, edit_form
+from tracker.ui.widgets.list_table import ListTable
 from tracker.ui.widgets.nav_bar import NavBar
 
 
@@ -72,9 +73,9 @@ class StakeholderScreen(TrackerScreen):
         yield NavBar("stakeholders")
         yield Static(id="profile-head")
         yield Static(id="profile-events-title", classes="section-title")
-        yield DataTable(id="profile-events", cursor_type="row", zebra_stripes=True)
+        yield ListTable(id="profile-events", cursor_type="row", zebra_stripes=True)
         yield Static(id="profile-followups-title", classes="section-title")
-        yield DataTable(id="profile-followups", cursor_type="row", zebra_stripes=True)
+        yield ListTable(id="profile-followups", cursor_type="row", zebra_stripes=True)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:

@@ -16,6 +16,7 @@ from tracker.ui.screens.base import TrackerScreen
 from tracker.ui.screens.stakeholder import StakeholderScreen
 from tracker.ui.screens.stakeholder_actions import ask_delete, ask_force, edit_form
 from tracker.ui.screens.stakeholder_form import StakeholderFormScreen
+from tracker.ui.widgets.list_table import ListTable
 from tracker.ui.widgets.nav_bar import NavBar
 
 COLUMNS = ("NAME", "KIND", "LAST CONTACT", "NEXT", "OPEN", "TITLE", "AFFILIATION")
@@ -64,7 +65,7 @@ class StakeholdersScreen(TrackerScreen):
             compact=True,
         )
         yield Static(id="stakeholder-count", classes="status-line")
-        yield DataTable(id="stakeholders", cursor_type="row", zebra_stripes=True)
+        yield ListTable(id="stakeholders", cursor_type="row", zebra_stripes=True)
         yield Static(id="stakeholder-line", classes="status-line")
         yield Footer(compact=True)
 

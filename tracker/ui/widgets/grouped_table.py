@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from textual.coordinate import Coordinate
-from textual.widgets import DataTable
+
+from tracker.ui.widgets.list_table import ListTable
 
 HEADING = "heading:"
 
 
-class GroupedTable(DataTable[object]):
+class GroupedTable(ListTable):
     """Rows keyed `heading:...` are group titles: shown, but never selected."""
 
     def is_heading(self, row: int) -> bool:
@@ -30,6 +31,8 @@ class GroupedTable(DataTable[object]):
         if self.is_heading(new.row):
             target = self._nearest_item(new.row, 1 if new.row >= old.row else -1)
             if target is not None and target != new.row:
+                if 0 <= old.row < self.row_count:
+                    self.refresh_row(old.row)  # its highlight goes with the cursor
                 self.cursor_coordinate = Coordinate(target, new.column)
                 return
         super().watch_cursor_coordinate(old, new)
@@ -38,5 +41,14 @@ class GroupedTable(DataTable[object]):
         """Put the cursor on `row`, or the nearest item below (else above) if it is a heading."""
         if self.row_count:
             target = self._nearest_item(max(0, min(row, self.row_count - 1)), 1)
+            if target is not None:
+                self.move_cursor(row=target, animate=False)
+
+    def action_first(self) -> None:
+        self.settle(0)
+
+    def action_last(self) -> None:
+        if self.row_count:
+            target = self._nearest_item(self.row_count - 1, -1)
             if target is not None:
                 self.move_cursor(row=target, animate=False)
