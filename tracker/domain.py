@@ -7,6 +7,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from enum import StrEnum
 
+from tracker.errors import Conflict
+
 
 class StakeholderKind(StrEnum):
     PERSON = "person"
@@ -404,6 +406,32 @@ class Deleted:
     label: str
     payload: dict[str, object]
     detached_follow_ups: tuple[int, ...] = ()
+
+
+def unchanged_since(now: Deleted, then: Deleted) -> None:
+    """Refuse to undo over a change made since (by another process or a colleague)."""
+    if now.payload != then.payload:
+        raise Conflict(f"{now.what} {now.label} has changed since; it was left as it is")
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A change made in this app session, kept so that `u` can undo it: the record as it
+    was (`before`, None for an add) and as the change left it (`after`, None for a delete)."""
+
+    action: str  # "added", "edited", "deleted"
+    before: Deleted | None
+    after: Deleted | None
+
+    @property
+    def record(self) -> Deleted:
+        record = self.after or self.before
+        assert record is not None
+        return record
+
+    def describe(self) -> str:
+        verb = {"added": "adding", "edited": "the edit of", "deleted": "deleting"}[self.action]
+        return f"{verb} {self.record.what} {self.record.label}"
 
 
 class FollowUpScope(StrEnum):

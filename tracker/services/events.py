@@ -10,6 +10,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -29,6 +30,7 @@ from tracker.domain import (
     TimelineKey,
     When,
     Window,
+    unchanged_since,
 )
 from tracker.errors import NotFound, UserError
 from tracker.services.context import Context
@@ -460,23 +462,7 @@ class EventService:
     def delete(self, event_id: int) -> Deleted:
         """Remove the event and its participations; its follow-ups stay, detached."""
         with self.ctx.write() as session:
-            event = self._load(session, event_id)
-            view = event_views(self.ctx, session, [event])[0]
-            detached = tuple(
-                session.scalars(select(FollowUp.id).where(FollowUp.event_id == event_id)).all()
-            )
-            payload: dict[str, object] = {
-                column.key: getattr(event, column.key) for column in Event.__table__.columns
-            }
-            payload["tags"] = list(view.tags)
-            payload["participants"] = [
-                (p.stakeholder_id, p.role.value, p.attendance.value) for p in view.participants
-            ]
-            session.delete(event)
-            session.flush()
-            return Deleted(
-                "event", event_id, f"{view.title} ({view.when.label})", payload, detached
-            )
+            return self._delete_in(session, self._load(session, event_id))
 
     def restore(self, deleted: Deleted) -> EventView:
         """Undo a delete: the event comes back with its id, participants, tags and follow-ups."""
@@ -485,31 +471,83 @@ class EventService:
         with self.ctx.write() as session:
             if session.get(Event, deleted.id) is not None:
                 raise UserError(f"event {deleted.id} exists already")
-            data = dict(deleted.payload)
-            tags = data.pop("tags")
-            participants = data.pop("participants")
-            event = Event(**data)
-            assert isinstance(tags, list) and isinstance(participants, list)
-            event.tags = [EventTag(tag=tag) for tag in tags]
-            session.add(event)
-            session.flush()
-            for stakeholder_id, role, attendance in participants:
-                session.add(
-                    Participation(
-                        event_id=event.id,
-                        stakeholder_id=stakeholder_id,
-                        role=role,
-                        attendance=attendance,
-                    )
-                )
-            for follow_up in session.scalars(
-                select(FollowUp).where(
-                    FollowUp.id.in_(deleted.detached_follow_ups), FollowUp.event_id.is_(None)
-                )
-            ):
-                follow_up.event_id = event.id
-            session.flush()
+            event = self._restore_in(session, deleted)
             return event_views(self.ctx, session, [event], full=True)[0]
+
+    def snapshot(self, event_id: int) -> Deleted:
+        """The event as stored now, in the form a delete keeps (for undoing an add or edit)."""
+        with self.ctx.read() as session:
+            return self._snapshot_in(session, self._load(session, event_id))
+
+    def put_back(self, before: Deleted, after: Deleted) -> EventView:
+        """Undo an edit: the event as `before`, if it is still as the edit left it (`after`);
+        refused when it changed since (another process, a colleague)."""
+        with self.ctx.write() as session:
+            event = self._load(session, before.id, lock=True)
+            unchanged_since(self._snapshot_in(session, event), after)
+            now = self._delete_in(session, event)
+            event = self._restore_in(
+                session, replace(before, detached_follow_ups=now.detached_follow_ups)
+            )
+            return event_views(self.ctx, session, [event], full=True)[0]
+
+    def take_back(self, added: Deleted) -> Deleted:
+        """Undo an add: delete the event, if it is still as it was added."""
+        with self.ctx.write() as session:
+            event = self._load(session, added.id, lock=True)
+            unchanged_since(self._snapshot_in(session, event), added)
+            return self._delete_in(session, event)
+
+    def _snapshot_in(self, session: Session, event: Event) -> Deleted:
+        view = event_views(self.ctx, session, [event])[0]
+        detached = tuple(
+            session.scalars(
+                select(FollowUp.id).where(FollowUp.event_id == event.id).order_by(FollowUp.id)
+            ).all()
+        )
+        payload: dict[str, object] = {
+            column.key: getattr(event, column.key) for column in Event.__table__.columns
+        }
+        payload["tags"] = list(view.tags)
+        payload["participants"] = sorted(
+            (p.stakeholder_id, p.role.value, p.attendance.value) for p in view.participants
+        )
+        return Deleted("event", event.id, f"{view.title} ({view.when.label})", payload, detached)
+
+    def _delete_in(self, session: Session, event: Event) -> Deleted:
+        deleted = self._snapshot_in(session, event)
+        session.delete(event)
+        session.flush()
+        return deleted
+
+    @staticmethod
+    def _restore_in(session: Session, deleted: Deleted) -> Event:
+        data = dict(deleted.payload)
+        tags = data.pop("tags")
+        participants = data.pop("participants")
+        event = Event(**data)
+        assert isinstance(tags, list) and isinstance(participants, list)
+        event.tags = [EventTag(tag=tag) for tag in tags]
+        session.add(event)
+        session.flush()
+        for stakeholder_id, role, attendance in participants:
+            session.add(
+                Participation(
+                    event_id=event.id,
+                    stakeholder_id=stakeholder_id,
+                    role=role,
+                    attendance=attendance,
+                )
+            )
+        for follow_up in session.scalars(
+            select(FollowUp).where(
+                FollowUp.id.in_(deleted.detached_follow_ups),
+                FollowUp.event_id.is_(None),
+            )
+        ):
+            follow_up.event_id = event.id
+        session.flush()
+        return event
 
     # -- helpers -------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from tracker.domain import (
     FollowUpScope,
     FollowUpStatus,
     FollowUpView,
+    unchanged_since,
 )
 from tracker.errors import NotFound, UserError
 from tracker.services.context import Context
@@ -146,23 +147,38 @@ class FollowUpService:
     def delete(self, follow_up_id: int) -> Deleted:
         with self.ctx.write() as session:
             follow_up = self._load(session, follow_up_id)
-            payload: dict[str, object] = {
-                c.key: getattr(follow_up, c.key) for c in FollowUp.__table__.columns
-            }
+            deleted = _snapshot(follow_up)
             session.delete(follow_up)
-            return Deleted("follow-up", follow_up_id, follow_up.text[:60], payload)
+            return deleted
 
     def restore(self, deleted: Deleted) -> FollowUpView:
         if deleted.what != "follow-up":
             raise UserError(f"cannot restore a {deleted.what} as a follow-up")
         with self.ctx.write() as session:
-            data = dict(deleted.payload)
-            if data.get("event_id") is not None and session.get(Event, data["event_id"]) is None:
-                data["event_id"] = None
-            follow_up = FollowUp(**data)
-            session.add(follow_up)
+            return follow_up_view(self.ctx, _restore_in(session, deleted))
+
+    def snapshot(self, follow_up_id: int) -> Deleted:
+        """The follow-up as stored now (for undoing an add, an edit or a toggle)."""
+        with self.ctx.read() as session:
+            return _snapshot(self._load(session, follow_up_id))
+
+    def put_back(self, before: Deleted, after: Deleted) -> FollowUpView:
+        """Undo an edit or a toggle, if it is still as the change left it."""
+        with self.ctx.write() as session:
+            follow_up = self._load(session, before.id, lock=True)
+            unchanged_since(_snapshot(follow_up), after)
+            for key, value in before.payload.items():
+                setattr(follow_up, key, value)
             session.flush()
             return follow_up_view(self.ctx, follow_up)
+
+    def take_back(self, added: Deleted) -> Deleted:
+        """Undo an add, if it is still as it was added."""
+        with self.ctx.write() as session:
+            follow_up = self._load(session, added.id, lock=True)
+            unchanged_since(_snapshot(follow_up), added)
+            session.delete(follow_up)
+            return added
 
     def _set_status(self, follow_up: FollowUp, status: FollowUpStatus) -> None:
         follow_up.status = status
@@ -183,6 +199,23 @@ class FollowUpService:
         if follow_up is None:
             raise NotFound(f"no follow-up with id {follow_up_id}")
         return follow_up
+
+
+def _snapshot(follow_up: FollowUp) -> Deleted:
+    payload: dict[str, object] = {
+        c.key: getattr(follow_up, c.key) for c in FollowUp.__table__.columns
+    }
+    return Deleted("follow-up", follow_up.id, follow_up.text[:60], payload)
+
+
+def _restore_in(session: Session, deleted: Deleted) -> FollowUp:
+    data = dict(deleted.payload)
+    if data.get("event_id") is not None and session.get(Event, data["event_id"]) is None:
+        data["event_id"] = None
+    follow_up = FollowUp(**data)
+    session.add(follow_up)
+    session.flush()
+    return follow_up
 
 
 __all__ = ["DUE_SOON_DAYS", "FollowUpScope", "FollowUpService"]

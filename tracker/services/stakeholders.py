@@ -5,6 +5,7 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 import json
+from dataclasses import replace
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
@@ -21,8 +22,9 @@ from tracker.domain import (
     StakeholderProfile,
     StakeholderView,
     When,
+    unchanged_since,
 )
-from tracker.errors import Conflict, UserError
+from tracker.errors import Conflict, NotFound, UserError
 from tracker.services.context import Context
 from tracker.services.names import clean_name, find_stakeholders, name_key, resolve_stakeholder
 from tracker.services.tags import clean_tags
@@ -250,90 +252,105 @@ class StakeholderService:
                     "use --force to delete anyway (participations are removed, "
                     "follow-ups and affiliates lose the link)"
                 )
-            payload: dict[str, object] = {
-                c.key: getattr(stakeholder, c.key) for c in Stakeholder.__table__.columns
-            }
-            payload["aliases"] = [a.alias for a in stakeholder.aliases]
-            payload["tags"] = [t.tag for t in stakeholder.tags]
-            payload["participations"] = [
-                (p.event_id, p.role.value, p.attendance.value)
-                for p in session.scalars(
-                    select(Participation).where(Participation.stakeholder_id == stakeholder.id)
-                )
-            ]
-            payload["owned"] = list(
-                session.scalars(select(FollowUp.id).where(FollowUp.owner_id == stakeholder.id))
-            )
-            payload["affiliates"] = list(
-                session.scalars(
-                    select(Stakeholder.id).where(Stakeholder.affiliation_id == stakeholder.id)
-                )
-            )
-            session.execute(
-                delete(Participation).where(Participation.stakeholder_id == stakeholder.id)
-            )
-            session.execute(
-                update(FollowUp).where(FollowUp.owner_id == stakeholder.id).values(owner_id=None)
-            )
-            session.execute(
-                update(Stakeholder)
-                .where(Stakeholder.affiliation_id == stakeholder.id)
-                .values(affiliation_id=None)
-            )
-            label = f"{stakeholder.name} ({stakeholder.kind})"
-            session.delete(stakeholder)
-            session.flush()
-            return Deleted("stakeholder", payload["id"], label, payload)  # type: ignore[arg-type]
+            return self._delete_in(session, stakeholder)
 
     def restore(self, deleted: Deleted) -> StakeholderView:
         if deleted.what != "stakeholder":
             raise UserError(f"cannot restore a {deleted.what} as a stakeholder")
         with self.ctx.write() as session:
-            data = dict(deleted.payload)
-            aliases = data.pop("aliases")
-            tags = data.pop("tags")
-            participations = data.pop("participations")
-            owned = data.pop("owned")
-            affiliates = data.pop("affiliates")
-            assert isinstance(aliases, list) and isinstance(tags, list)
-            assert isinstance(participations, list) and isinstance(owned, list)
-            assert isinstance(affiliates, list)
             if session.get(Stakeholder, deleted.id) is not None:
                 raise UserError(f"stakeholder {deleted.id} exists already")
-            stakeholder = Stakeholder(**data)
-            session.add(stakeholder)
-            self._add_aliases(stakeholder, aliases)
-            stakeholder.tags = [StakeholderTag(tag=t) for t in tags]
-            session.flush()
-            live_events = set(
-                session.scalars(
-                    select(Event.id).where(Event.id.in_([p[0] for p in participations]))
-                )
-            )
-            for event_id, role, attendance in participations:
-                if event_id in live_events:
-                    session.add(
-                        Participation(
-                            event_id=event_id,
-                            stakeholder_id=stakeholder.id,
-                            role=role,
-                            attendance=attendance,
-                        )
-                    )
-            session.execute(
-                update(FollowUp)
-                .where(FollowUp.id.in_(owned), FollowUp.owner_id.is_(None))
-                .values(owner_id=stakeholder.id)
-            )
-            session.execute(
-                update(Stakeholder)
-                .where(Stakeholder.id.in_(affiliates), Stakeholder.affiliation_id.is_(None))
-                .values(affiliation_id=stakeholder.id)
-            )
-            session.flush()
+            stakeholder = self._restore_in(session, deleted)
             return self._views(session, [stakeholder])[0]
 
+    def snapshot(self, stakeholder_id: int) -> Deleted:
+        """The stakeholder as stored now (for undoing an add or an edit)."""
+        with self.ctx.read() as session:
+            return _snapshot(session, self._by_id(session, stakeholder_id))
+
+    def put_back(self, before: Deleted, after: Deleted) -> StakeholderView:
+        """Undo an edit: their fields, aliases and tags as `before` (their events, follow-ups
+        and affiliates as now), if they are still as the edit left them."""
+        with self.ctx.write() as session:
+            stakeholder = self._by_id(session, before.id, lock=True)
+            unchanged_since(_snapshot(session, stakeholder), after)
+            now = self._delete_in(session, stakeholder)
+            links = ("participations", "owned", "affiliates")
+            payload = {k: (now if k in links else before).payload[k] for k in before.payload}
+            stakeholder = self._restore_in(session, replace(before, payload=payload))
+            return self._views(session, [stakeholder])[0]
+
+    def take_back(self, added: Deleted) -> Deleted:
+        """Undo an add, if they are still as they were added (and nothing refers to them)."""
+        with self.ctx.write() as session:
+            stakeholder = self._by_id(session, added.id, lock=True)
+            unchanged_since(_snapshot(session, stakeholder), added)
+            return self._delete_in(session, stakeholder)
+
+    def _delete_in(self, session: Session, stakeholder: Stakeholder) -> Deleted:
+        deleted = _snapshot(session, stakeholder)
+        session.execute(delete(Participation).where(Participation.stakeholder_id == stakeholder.id))
+        session.execute(
+            update(FollowUp).where(FollowUp.owner_id == stakeholder.id).values(owner_id=None)
+        )
+        session.execute(
+            update(Stakeholder)
+            .where(Stakeholder.affiliation_id == stakeholder.id)
+            .values(affiliation_id=None)
+        )
+        session.delete(stakeholder)
+        session.flush()
+        return deleted
+
+    def _restore_in(self, session: Session, deleted: Deleted) -> Stakeholder:
+        data = dict(deleted.payload)
+        aliases = data.pop("aliases")
+        tags = data.pop("tags")
+        participations = data.pop("participations")
+        owned = data.pop("owned")
+        affiliates = data.pop("affiliates")
+        assert isinstance(aliases, list) and isinstance(tags, list)
+        assert isinstance(participations, list) and isinstance(owned, list)
+        assert isinstance(affiliates, list)
+        stakeholder = Stakeholder(**data)
+        session.add(stakeholder)
+        self._add_aliases(stakeholder, aliases)
+        stakeholder.tags = [StakeholderTag(tag=t) for t in tags]
+        session.flush()
+        live_events = set(
+            session.scalars(select(Event.id).where(Event.id.in_([p[0] for p in participations])))
+        )
+        for event_id, role, attendance in participations:
+            if event_id in live_events:
+                session.add(
+                    Participation(
+                        event_id=event_id,
+                        stakeholder_id=stakeholder.id,
+                        role=role,
+                        attendance=attendance,
+                    )
+                )
+        session.execute(
+            update(FollowUp)
+            .where(FollowUp.id.in_(owned), FollowUp.owner_id.is_(None))
+            .values(owner_id=stakeholder.id)
+        )
+        session.execute(
+            update(Stakeholder)
+            .where(Stakeholder.id.in_(affiliates), Stakeholder.affiliation_id.is_(None))
+            .values(affiliation_id=stakeholder.id)
+        )
+        session.flush()
+        return stakeholder
+
     # -- helpers -------------------------------------------------------------------------
+
+    @staticmethod
+    def _by_id(session: Session, stakeholder_id: int, *, lock: bool = False) -> Stakeholder:
+        stakeholder = session.get(Stakeholder, stakeholder_id, with_for_update=lock or None)
+        if stakeholder is None:
+            raise NotFound(f"no stakeholder with id {stakeholder_id}")
+        return stakeholder
 
     @staticmethod
     def _references(session: Session, stakeholder_id: int) -> dict[str, int]:
@@ -462,6 +479,28 @@ SELECT coalesce(json_group_array(json_array(name, id)), '[]') FROM (
 
 def _plural(n: int, word: str) -> str:
     return word if n == 1 else f"{word}s"
+
+
+def _snapshot(session: Session, stakeholder: Stakeholder) -> Deleted:
+    payload: dict[str, object] = {
+        c.key: getattr(stakeholder, c.key) for c in Stakeholder.__table__.columns
+    }
+    payload["aliases"] = sorted(a.alias for a in stakeholder.aliases)
+    payload["tags"] = sorted(t.tag for t in stakeholder.tags)
+    payload["participations"] = sorted(
+        (p.event_id, p.role.value, p.attendance.value)
+        for p in session.scalars(
+            select(Participation).where(Participation.stakeholder_id == stakeholder.id)
+        )
+    )
+    payload["owned"] = sorted(
+        session.scalars(select(FollowUp.id).where(FollowUp.owner_id == stakeholder.id))
+    )
+    payload["affiliates"] = sorted(
+        session.scalars(select(Stakeholder.id).where(Stakeholder.affiliation_id == stakeholder.id))
+    )
+    label = f"{stakeholder.name} ({stakeholder.kind})"
+    return Deleted("stakeholder", stakeholder.id, label, payload)
 
 
 __all__ = ["StakeholderProfile", "StakeholderService"]

@@ -12,7 +12,8 @@ from textual.app import App
 from textual.screen import ModalScreen
 
 from tracker.clock import Clock
-from tracker.domain import Deleted
+from tracker.domain import Change, EventView
+from tracker.errors import UserError
 from tracker.settings import Settings
 from tracker.ui import keys
 from tracker.ui.commands import TrackerCommands
@@ -22,12 +23,12 @@ from tracker.ui.messages import (
     DataChanged,
     ItemRemoved,
     NamesLoaded,
-    Restored,
-    RestoreFailed,
     ShowInTimeline,
+    UndoFailed,
+    Undone,
 )
 from tracker.ui.screens.timeline import TimelineScreen
-from tracker.ui.undo import UndoStack
+from tracker.ui.undo import Undoes, UndoStack
 
 if TYPE_CHECKING:
     from tracker.services.deferred import AppServices
@@ -135,9 +136,13 @@ class TrackerApp(App[None]):
                     screen.post_message(DataChanged(note, event_id, day))
 
     def on_item_removed(self, message: ItemRemoved) -> None:
-        self.undo_stack.push(message.deleted)
+        self.undo_stack.push(Change("deleted", message.deleted, None))
         self.notify(f"Deleted {message.deleted.what} {message.deleted.label}. Press u to undo.")
         self.changed()
+
+    def remember(self, change: Change) -> None:
+        """From the worker that made it: a change of this session, for `u`."""
+        self.call_from_thread(self.undo_stack.push, change)
 
     def on_show_in_timeline(self, message: ShowInTimeline) -> None:
         self.switch_mode("timeline")
@@ -172,36 +177,54 @@ class TrackerApp(App[None]):
         self.theme = LIGHT if self.current_theme.dark else DARK
 
     def action_undo(self) -> None:
-        deleted = self.undo_stack.pop()
-        if deleted is None:
+        change = self.undo_stack.pop()
+        if change is None:
             self.notify("Nothing to undo.")
             return
-        self._restore(deleted)
+        self._undo(change)
 
     @work(thread=True, exclusive=True, group="undo", name="undo", exit_on_error=False)
-    def _restore(self, deleted: Deleted) -> None:
+    def _undo(self, change: Change) -> None:
+        record = change.record
+        undoers: dict[str, Undoes] = {
+            "event": self.services.events,
+            "stakeholder": self.services.stakeholders,
+            "follow-up": self.services.followups,
+        }
+        services = undoers[record.what]
+        event_id, day = None, None
         try:
-            event_id, day = None, None
-            if deleted.what == "event":
-                event = self.services.events.restore(deleted)
-                event_id, day = event.id, event.when.start
-            elif deleted.what == "stakeholder":
-                self.services.stakeholders.restore(deleted)
+            if change.action == "deleted":
+                assert change.before is not None
+                result = services.restore(change.before)
+            elif change.action == "added":
+                assert change.after is not None
+                result = services.take_back(change.after)
             else:
-                self.services.followups.restore(deleted)
-        except Exception as exc:
-            message = str(exc)  # a UserError is already one line
-            self.post_message(RestoreFailed(deleted, message))
+                assert change.before is not None and change.after is not None
+                result = services.put_back(change.before, change.after)
+        except UserError as exc:  # changed since, gone, or refused: it stays as it is
+            self.post_message(UndoFailed(change, exc.message, retry=False))
             return
-        self.post_message(Restored(deleted, event_id, day))
+        except Exception as exc:  # the database busy, the connection lost: try again later
+            self.post_message(UndoFailed(change, str(exc), retry=True))
+            return
+        if isinstance(result, EventView):
+            event_id, day = result.id, result.when.start
+        self.post_message(Undone(change, event_id, day))
 
-    def on_restored(self, message: Restored) -> None:
-        self.notify(f"Restored {message.deleted.what} {message.deleted.label}.")
+    def on_undone(self, message: Undone) -> None:
+        self.notify(f"Undid {message.change.describe()}.")
         self.changed(event_id=message.event_id, day=message.day)
 
-    def on_restore_failed(self, message: RestoreFailed) -> None:
-        self.undo_stack.push(message.deleted)
-        self.notify(f"Could not undo: {message.message}", severity="error", timeout=8)
+    def on_undo_failed(self, message: UndoFailed) -> None:
+        if message.retry:
+            self.undo_stack.push(message.change)
+        self.notify(
+            f"Could not undo {message.change.describe()}: {message.message}",
+            severity="error",
+            timeout=8,
+        )
 
 
 # The other screens are imported when first shown: the app starts on the timeline.

@@ -8,7 +8,7 @@ APP: list[BindingType] = [
     Binding("1", "show_mode('timeline')", "Timeline", show=False, tooltip="The timeline of events"),
     Binding("2", "show_mode('stakeholders')", "Stakeholders", show=False),
     Binding("3", "show_mode('followups')", "Follow-ups", show=False),
-    Binding("u", "undo", "Undo delete", tooltip="Bring back the last thing deleted"),
+    Binding("u", "undo", "Undo", tooltip="Take back the last change made here"),
     Binding("question_mark", "help", "Help", key_display="?"),
     Binding("ctrl+t", "toggle_theme", "Light/dark theme", show=False),
     Binding("ctrl+p", "command_palette", "Every command", show=False),

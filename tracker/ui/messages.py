@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from textual.message import Message
 
 from tracker.domain import (
+    Change,
     Deleted,
     EventView,
     FollowUpView,
@@ -160,20 +161,21 @@ class SaveFailed(Message):
 
 
 @dataclass
-class Restored(Message):
-    """Undo brought a deleted item back (`event_id` when it was an event)."""
+class Undone(Message):
+    """Undo went through (`event_id` and `day` where an event is to be shown)."""
 
-    deleted: Deleted
+    change: Change
     event_id: int | None = None
     day: dt.date | None = None
 
 
 @dataclass
-class RestoreFailed(Message):
-    """Undo was refused; the item stays on the undo stack."""
+class UndoFailed(Message):
+    """Undo was refused (`retry`: it stays on the undo stack, e.g. the database was busy)."""
 
-    deleted: Deleted
+    change: Change
     message: str
+    retry: bool
 
 
 @dataclass

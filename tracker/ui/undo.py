@@ -1,28 +1,40 @@
-"""The undo stack of deletes: what `u` restores, newest first (pure, no Textual)."""
+"""The undo stack: the changes made in this app session that `u` takes back, newest first
+(pure, no Textual)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
-from tracker.domain import Deleted
+from tracker.domain import Change, Deleted
 
 LIMIT = 50
 
 
+class Undoes(Protocol):
+    """What a service offers to take back a change to its records."""
+
+    def restore(self, deleted: Deleted) -> object: ...
+
+    def take_back(self, added: Deleted) -> object: ...
+
+    def put_back(self, before: Deleted, after: Deleted) -> object: ...
+
+
 @dataclass
 class UndoStack:
-    """Deleted items kept for `u`; the oldest fall off past `LIMIT`."""
+    """Changes kept for `u`; the oldest fall off past `LIMIT`."""
 
-    items: list[Deleted] = field(default_factory=list)
+    items: list[Change] = field(default_factory=list)
 
-    def push(self, deleted: Deleted) -> None:
-        self.items.append(deleted)
+    def push(self, change: Change) -> None:
+        self.items.append(change)
         del self.items[:-LIMIT]
 
-    def pop(self) -> Deleted | None:
+    def pop(self) -> Change | None:
         return self.items.pop() if self.items else None
 
-    def peek(self) -> Deleted | None:
+    def peek(self) -> Change | None:
         return self.items[-1] if self.items else None
 
     def __len__(self) -> int:

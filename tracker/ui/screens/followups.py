@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.content import Content
 from textual.widgets import DataTable, Footer, Static
 
-from tracker.domain import FollowUpDraft, FollowUpScope, FollowUpStatus, FollowUpView
+from tracker.domain import Change, FollowUpDraft, FollowUpScope, FollowUpStatus, FollowUpView
 from tracker.ui import keys
 from tracker.ui.formatting import count, cut, due_text, fit_widths
 from tracker.ui.messages import (
@@ -177,8 +177,11 @@ class FollowUpsScreen(TrackerScreen):
 
     @work(thread=True, name="toggle-done", exit_on_error=False)
     def _toggle(self, follow_up_id: int) -> None:
+        service = self.services.followups
         try:
-            item = self.services.followups.toggle_done(follow_up_id)
+            before = service.snapshot(follow_up_id)
+            item = service.toggle_done(follow_up_id)
+            self.tracker.remember(Change("edited", before, service.snapshot(follow_up_id)))
         except Exception as exc:
             message = str(exc)  # a UserError is already one line
             self.post_message(ActionFailed(f"could not change it: {message}"))
@@ -192,15 +195,19 @@ class FollowUpsScreen(TrackerScreen):
         self.tracker.changed()
 
     def _form(self, item: FollowUpView | None) -> FollowUpFormScreen:
-        services = self.services
+        services, tracker = self.services, self.tracker
 
         def perform(draft: FollowUpDraft, create: bool) -> FollowUpSaved:
+            service = services.followups
             if item is None:
-                saved, created = services.followups.add(draft, create=create)
+                saved, created = service.add(draft, create=create)
+                tracker.remember(Change("added", None, service.snapshot(saved.id)))
             else:
-                saved, created = services.followups.edit(
+                before = service.snapshot(item.id)
+                saved, created = service.edit(
                     item.id, follow_up_changes(item, draft), create=create
                 )
+                tracker.remember(Change("edited", before, service.snapshot(saved.id)))
             return FollowUpSaved(saved, tuple(created))
 
         return FollowUpFormScreen(perform, services.ctx.parse_when, self.tracker.names, item)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual import work
 
-from tracker.domain import StakeholderDraft, StakeholderView
+from tracker.domain import Change, StakeholderDraft, StakeholderView
 from tracker.errors import Conflict
 from tracker.ui.messages import ActionFailed, DeleteRefused, ItemRemoved
 from tracker.ui.screens.base import TrackerScreen
@@ -13,10 +13,14 @@ from tracker.ui.screens.stakeholder_form import StakeholderFormScreen, stakehold
 
 
 def edit_form(screen: TrackerScreen, current: StakeholderView) -> StakeholderFormScreen:
-    services = screen.services
+    services, tracker = screen.services, screen.tracker
 
     def perform(draft: StakeholderDraft, create: bool) -> StakeholderView:
-        return services.stakeholders.edit(f"#{current.id}", stakeholder_changes(current, draft))
+        service = services.stakeholders
+        before = service.snapshot(current.id)
+        saved = service.edit(f"#{current.id}", stakeholder_changes(current, draft))
+        tracker.remember(Change("edited", before, service.snapshot(saved.id)))
+        return saved
 
     return StakeholderFormScreen(perform, screen.tracker.names, current)
 

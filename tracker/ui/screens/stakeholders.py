@@ -8,7 +8,7 @@ from textual.content import Content
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, Static
 
-from tracker.domain import StakeholderDraft, StakeholderView
+from tracker.domain import Change, StakeholderDraft, StakeholderView
 from tracker.ui import keys
 from tracker.ui.formatting import count, cut, fit_widths
 from tracker.ui.messages import ActionFailed, DataChanged, DeleteRefused, StakeholdersLoaded
@@ -166,10 +166,12 @@ class StakeholdersScreen(TrackerScreen):
         self.table.focus()
 
     def action_add(self) -> None:
-        services = self.services
+        services, tracker = self.services, self.tracker
 
         def perform(draft: StakeholderDraft, create: bool) -> StakeholderView:
-            return services.stakeholders.add(draft)
+            saved = services.stakeholders.add(draft)
+            tracker.remember(Change("added", None, services.stakeholders.snapshot(saved.id)))
+            return saved
 
         self.app.push_screen(StakeholderFormScreen(perform, self.tracker.names), self._saved)
 

@@ -13,7 +13,7 @@ from textual.containers import Container
 from textual.timer import Timer
 from textual.widgets import Footer
 
-from tracker.domain import EventDraft, EventFilter, EventView, FollowUpDraft
+from tracker.domain import Change, EventDraft, EventFilter, EventView, FollowUpDraft
 from tracker.ui import keys
 from tracker.ui.formatting import count, default_export_name, position
 from tracker.ui.messages import (
@@ -226,10 +226,11 @@ class TimelineScreen(TrackerScreen):
     def action_add(self) -> None:
         from tracker.ui.screens.event_form import EventFormScreen, EventSaved
 
-        services = self.services
+        services, tracker = self.services, self.tracker
 
         def perform(draft: EventDraft, create: bool) -> EventSaved:
             event, created = services.events.add(draft, create=create)
+            tracker.remember(Change("added", None, services.events.snapshot(event.id)))
             return EventSaved(event, tuple(created))
 
         self.app.push_screen(
@@ -244,13 +245,15 @@ class TimelineScreen(TrackerScreen):
             return
         from tracker.ui.screens.event_form import EventFormScreen, EventSaved, changes_between
 
-        services = self.services
+        services, tracker = self.services, self.tracker
         original = event
 
         def perform(draft: EventDraft, create: bool) -> EventSaved:
+            before = services.events.snapshot(original.id)
             saved, created = services.events.edit(
                 original.id, changes_between(original, draft), create=create
             )
+            tracker.remember(Change("edited", before, services.events.snapshot(saved.id)))
             return EventSaved(saved, tuple(created))
 
         self.app.push_screen(
@@ -302,10 +305,11 @@ class TimelineScreen(TrackerScreen):
         event = self.timeline.current
         if event is None:
             return
-        services = self.services
+        services, tracker = self.services, self.tracker
 
         def perform(draft: FollowUpDraft, create: bool) -> FollowUpSaved:
             item, created = services.followups.add(draft, create=create)
+            tracker.remember(Change("added", None, services.followups.snapshot(item.id)))
             return FollowUpSaved(item, tuple(created))
 
         def saved(result: FollowUpSaved | None) -> None:
