@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 # A key that has not come back within this is taken as done (a widget removed on the way);
 # a screen that has not settled within this gets the keys anyway: the keyboard never locks.
 KEY_TIMEOUT = 1.0
-SETTLE_TIMEOUT = 2.0
+SETTLE_TIMEOUT = 5.0
 POLL = 0.01
 
 

@@ -36,6 +36,12 @@ class ExportScreen(ModalScreen[ExportDone | None]):
         self._default = default
         self._description = description
         self._exporter = exporter
+        self._writing = False
+
+    @property
+    def accepts_keys(self) -> bool:
+        """Keys typed while it writes wait for the screen the export leaves behind."""
+        return not self._writing
 
     def compose(self) -> ComposeResult:
         with Vertical(id="export", classes="dialog"):
@@ -65,6 +71,7 @@ class ExportScreen(ModalScreen[ExportDone | None]):
         path = Path(text).expanduser()
         if path.is_dir():
             path = path / self._default.name
+        self._writing = True
         self._run(path, self.query_one("#export-excel", Checkbox).value)
 
     @on(Button.Pressed, "#cancel")
@@ -86,9 +93,11 @@ class ExportScreen(ModalScreen[ExportDone | None]):
 
     def on_save_succeeded(self, message: SaveSucceeded) -> None:
         assert isinstance(message.result, ExportDone)
+        self._writing = False
         self.dismiss(message.result)
 
     def on_save_failed(self, message: SaveFailed) -> None:
+        self._writing = False
         self._error(message.message)
 
     def _error(self, text: str) -> None:

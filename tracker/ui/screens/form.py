@@ -43,6 +43,12 @@ class FormScreen(ModalScreen[ResultT | None], Generic[PlanT, ResultT]):
         self._perform = perform
         self._title = title
         self._initial: tuple[object, ...] = ()
+        self._saving = False
+
+    @property
+    def accepts_keys(self) -> bool:
+        """Keys typed while it saves wait: they belong to whatever the save leaves on screen."""
+        return not self._saving
 
     # -- for subclasses ----------------------------------------------------------------------
 
@@ -145,8 +151,12 @@ class FormScreen(ModalScreen[ResultT | None], Generic[PlanT, ResultT]):
 
         self.app.push_screen(ConfirmScreen(question, yes="Create", no="Back"), answered)
 
-    @work(thread=True, exclusive=True, name="form-save", exit_on_error=False)
     def _save(self, plan: PlanT, create: bool) -> None:
+        self._saving = True
+        self._save_in_worker(plan, create)
+
+    @work(thread=True, exclusive=True, name="form-save", exit_on_error=False)
+    def _save_in_worker(self, plan: PlanT, create: bool) -> None:
         try:
             result = self._perform(plan, create)
         except UserError as exc:
@@ -158,10 +168,12 @@ class FormScreen(ModalScreen[ResultT | None], Generic[PlanT, ResultT]):
 
     def on_save_succeeded(self, message: SaveSucceeded) -> None:
         message.stop()
+        self._saving = False
         self.dismiss(message.result)  # type: ignore[arg-type]
 
     def on_save_failed(self, message: SaveFailed) -> None:
         message.stop()
+        self._saving = False
         self.error(message.message)
 
     @on(Button.Pressed, "#cancel")
