@@ -34,8 +34,18 @@ async def test_the_query_box_completes_keys_values_and_names() -> None:
     assert await suggest("status:pl") == "status:planned"
     assert await suggest("with:cas") == "with:Castro"
     assert await suggest('with:"Xio') == 'with:"Xiomara Castro"'
-    assert await suggest("with:xio") is None  # a bare value cannot grow quotes
+    assert await suggest("with:xio") == "with:Xiomara Castro"  # quoted once taken
     assert await suggest("kind:zzz") is None
+
+
+async def test_the_query_box_completes_tags_and_quotes_a_taken_name() -> None:
+    suggester = QuerySuggester(lambda: NAMES, lambda: ("asean", "honduras", "summit"))
+    assert await suggester.get_suggestion("tag:hon") == "tag:honduras"
+    assert await suggester.get_suggestion("kind:call tag:s") == "kind:call tag:summit"
+    assert suggester.quoted("with:Xiomara Castro") == 'with:"Xiomara Castro"'
+    assert suggester.quoted("budget with:kamala harris") == 'budget with:"Kamala Harris"'
+    assert suggester.quoted("with:Xiomara") is None  # one word needs no quotes
+    assert suggester.quoted("with:Xiomara Cas") is None  # not a whole name yet
 
 
 def _event() -> EventView:

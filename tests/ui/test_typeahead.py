@@ -13,6 +13,7 @@ from tracker.ui.screens.followups import FollowUpsScreen
 from tracker.ui.screens.help import HelpScreen
 from tracker.ui.screens.timeline import TimelineScreen
 from tracker.ui.widgets.filter_bar import FilterInput
+from tracker.ui.widgets.timeline_list import TimelineList
 
 
 def event_count(services: Services) -> int:
@@ -87,3 +88,19 @@ async def test_a_confirmation_answered_after_it_appeared_deletes(
         await pilot.press("y")
         await settle(pilot)
     assert event_count(services) == before - 1
+
+
+async def test_a_name_of_two_words_completes_without_typing_a_quote(app: TrackerApp) -> None:
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await type_text(pilot, "/with:xiom")
+        await settle(pilot, 0.2)
+        await pilot.press("right")
+        await settle(pilot, 0.2)
+        box = app.screen.query_one(FilterInput)
+        assert box.value == 'with:"Xiomara Castro"'
+        timeline = app.screen.query_one(TimelineList)
+        assert timeline.total > 0
+        assert all(
+            "Xiomara Castro" in [p.name for p in e.participants] for e in timeline.visible_rows()
+        )

@@ -136,6 +136,18 @@ class EventService:
         with self._reading() as session:
             return event_views(self.ctx, session, [self._load(session, event_id)], full=True)[0]
 
+    def tags(self, limit: int = 2000) -> builtins.list[str]:
+        """Every tag in use, in order (for completion): one index seek per distinct tag, so
+        it costs the number of tags, not of events."""
+        found: builtins.list[str] = []
+        with self.ctx.read() as session:
+            query = select(func.min(EventTag.tag))
+            tag = session.scalar(query)
+            while tag is not None and len(found) < limit:
+                found.append(tag)
+                tag = session.scalar(query.where(EventTag.tag > tag))
+        return found
+
     def list(
         self, flt: EventFilter = EventFilter(), *, limit: int | None = None
     ) -> builtins.list[EventView]:

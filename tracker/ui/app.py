@@ -55,6 +55,7 @@ class TrackerApp(App[None]):
         self.undo_stack = UndoStack()
         self.key_gate = KeyGate(self, super().on_event)
         self.names: tuple[str, ...] = ()
+        self.tags: tuple[str, ...] = ()
         self.data_version = 0
         self._shown = False
         self._frozen = False
@@ -97,10 +98,11 @@ class TrackerApp(App[None]):
         try:
             try:
                 names = tuple(name for name, _ in self.services.stakeholders.names())
+                tags = tuple(self.services.events.tags())
             except Exception as exc:
                 self.post_message(ActionFailed(f"could not read stakeholder names: {exc}"))
                 return
-            self.post_message(NamesLoaded(names))
+            self.post_message(NamesLoaded(names, tags))
             with contextlib.suppress(Exception):  # a head start only: counting builds it too
                 self.services.events.prepare()
         finally:
@@ -123,6 +125,7 @@ class TrackerApp(App[None]):
 
     def on_names_loaded(self, message: NamesLoaded) -> None:
         self.names = message.names
+        self.tags = message.tags
 
     def changed(
         self, note: str = "", event_id: int | None = None, day: dt.date | None = None

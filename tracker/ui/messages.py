@@ -118,9 +118,11 @@ class FollowUpsLoaded(Message):
 
 @dataclass
 class NamesLoaded(Message):
-    """Every stakeholder name and alias, for completion and the "create it?" offer."""
+    """Every stakeholder name and alias, for completion and the "create it?" offer, and
+    every tag in use, for completing `tag:`."""
 
     names: tuple[str, ...]
+    tags: tuple[str, ...] = ()
 
 
 @dataclass

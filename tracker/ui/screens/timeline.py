@@ -54,7 +54,7 @@ class TimelineScreen(TrackerScreen):
 
     def compose(self) -> ComposeResult:
         yield NavBar("timeline")
-        yield FilterBar(self._day_bound, lambda: self.tracker.names)
+        yield FilterBar(self._day_bound, lambda: self.tracker.names, lambda: self.tracker.tags)
         with Container(id="timeline-body"):
             yield TimelineList(self.services.timeline, self.today, id="timeline")
             yield EventDetail(id="detail")

@@ -21,12 +21,21 @@ _LAST = re.compile(r"""(?:^|\s)(?P<key>[A-Za-z]+):(?:"(?P<quoted>[^"]*)|(?P<bare
 _LAST_WORD = re.compile(r"(?:^|\s)(?P<word>[A-Za-z]+)$")
 
 
-class QuerySuggester(Suggester):
-    """Completes the token being typed: filter keys, kinds, statuses and stakeholder names."""
+_TYPED_NAME = re.compile(r"""(?:^|\s)with:(?P<name>[^\s"'][^"']*\s[^"']*)$""", re.IGNORECASE)
 
-    def __init__(self, names: Callable[[], Sequence[str]] = tuple) -> None:
+
+class QuerySuggester(Suggester):
+    """Completes the token being typed: filter keys, kinds, statuses, stakeholder names
+    (a name of several words too, quoted once it is taken) and tags."""
+
+    def __init__(
+        self,
+        names: Callable[[], Sequence[str]] = tuple,
+        tags: Callable[[], Sequence[str]] = tuple,
+    ) -> None:
         super().__init__(use_cache=False, case_sensitive=True)
         self._names = names
+        self._tags = tags
 
     def _values(self, key: str) -> tuple[str, ...]:
         if key == "kind":
@@ -35,7 +44,19 @@ class QuerySuggester(Suggester):
             return tuple(s.value for s in EventStatus)
         if key == "with":
             return tuple(self._names())
+        if key == "tag":
+            return tuple(self._tags())
         return ()
+
+    def quoted(self, value: str) -> str | None:
+        """`value` with a whole name of several words after `with:` put in quotes (as the
+        query language reads it), or None if it does not end with one."""
+        match = _TYPED_NAME.search(value)
+        if match is None:
+            return None
+        typed = match.group("name")
+        name = next((n for n in self._names() if n.casefold() == typed.casefold()), None)
+        return None if name is None else value[: match.start("name")] + quote(name)
 
     async def get_suggestion(self, value: str) -> str | None:
         match = _LAST.search(value)
@@ -45,10 +66,11 @@ class QuerySuggester(Suggester):
                 return None
             bare = match.group("quoted") is None
             for candidate in self._values(match.group("key").lower()):
-                if bare and quote(candidate) != candidate:
-                    continue  # the completion must extend what is typed
                 if candidate.casefold().startswith(partial):
-                    return value[: match.start("key")] + f"{match.group('key')}:{quote(candidate)}"
+                    # A bare name of several words is offered as typed (the completion
+                    # extends the text); once taken, the box puts it in quotes.
+                    completed = candidate if bare else quote(candidate)
+                    return value[: match.start("key")] + f"{match.group('key')}:{completed}"
             return None
         word = _LAST_WORD.search(value)
         if word and len(word.group("word")) >= 2:
@@ -76,6 +98,15 @@ class FilterInput(Input):
     def action_leave(self) -> None:
         self.post_message(self.Leave())
 
+    def on_input_changed(self, event: Input.Changed) -> None:
+        # A whole name of several words after `with:` (taken with →, or typed) is quoted.
+        value = event.value
+        if event.input is self and isinstance(self.suggester, QuerySuggester):
+            quoted = self.suggester.quoted(value)
+            if quoted is not None and quoted != value:
+                self.value = quoted
+                self.cursor_position = len(quoted)
+
 
 class FilterBar(Vertical):
     """The query box and the line saying what the timeline shows."""
@@ -87,10 +118,15 @@ class FilterBar(Vertical):
             super().__init__()
             self.parsed = parsed
 
-    def __init__(self, day_bound: DayBound, names: Callable[[], Sequence[str]]) -> None:
+    def __init__(
+        self,
+        day_bound: DayBound,
+        names: Callable[[], Sequence[str]],
+        tags: Callable[[], Sequence[str]] = tuple,
+    ) -> None:
         super().__init__(id="filter-bar")
         self._day_bound = day_bound
-        self.suggester = QuerySuggester(names)
+        self.suggester = QuerySuggester(names, tags)
         self.parsed = parse_query("", day_bound)
         self._state: Content | None = None
         self._position: str | None = None
