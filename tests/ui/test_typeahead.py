@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.widgets import Input
 
 from tests.ui.conftest import settle, type_text
@@ -104,3 +105,12 @@ async def test_a_name_of_two_words_completes_without_typing_a_quote(app: Tracker
         assert all(
             "Xiomara Castro" in [p.name for p in e.participants] for e in timeline.visible_rows()
         )
+
+
+async def test_a_paste_after_slash_goes_into_the_filter_box(app: TrackerApp) -> None:
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.post_message(events.Key("slash", "/"))
+        app.post_message(events.Paste("summit"))
+        await settle(pilot)
+        assert app.screen.query_one(FilterInput).value == "summit"

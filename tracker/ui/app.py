@@ -69,7 +69,7 @@ class TrackerApp(App[None]):
 
     async def on_event(self, event: events.Event) -> None:
         # Typed keys wait their turn: each goes where the key before it left focus.
-        if isinstance(event, events.Key) and not event.is_forwarded:
+        if isinstance(event, events.Key | events.Paste) and not event.is_forwarded:
             self.key_gate.take(event)
         else:
             await super().on_event(event)

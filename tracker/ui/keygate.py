@@ -1,4 +1,4 @@
-"""Typed-ahead keys go where the user meant them: one key at a time, each after the last is done.
+"""Typed-ahead keys go where the user meant them: one at a time, each after the last is done.
 
 A terminal delivers a paste, or keys typed while the app was busy, as a burst. Textual hands
 every key of a burst to whatever has focus *now*, before the first key's action (open the
@@ -21,6 +21,9 @@ if TYPE_CHECKING:
     from textual.app import App
     from textual.dom import DOMNode
 
+Typed = events.Key | events.Paste
+"""What the gate holds: keys, and pastes (a paste between two keys stays between them)."""
+
 # A key that has not come back within this is taken as done (a widget removed on the way);
 # a screen that has not settled within this gets the keys anyway: the keyboard never locks.
 KEY_TIMEOUT = 1.0
@@ -31,11 +34,11 @@ POLL = 0.01
 class KeyGate:
     """Holds typed keys and releases them one by one to `dispatch` (the app's own handling)."""
 
-    def __init__(self, app: App[Any], dispatch: Callable[[events.Key], Awaitable[None]]) -> None:
+    def __init__(self, app: App[Any], dispatch: Callable[[Typed], Awaitable[None]]) -> None:
         self._app = app
         self._dispatch = dispatch
-        self._waiting: deque[events.Key] = deque()
-        self._in_flight: events.Key | None = None
+        self._waiting: deque[Typed] = deque()
+        self._in_flight: Typed | None = None
         self._sent_at = 0.0
         self._settled_once = False
         self._waiting_since: float | None = None
@@ -52,13 +55,13 @@ class KeyGate:
         self.is_open = True
         self._app.call_later(self.pump)
 
-    def take(self, key: events.Key) -> None:
+    def take(self, key: Typed) -> None:
         """A key as the terminal delivered it."""
         self._waiting.append(key)
         if len(self._waiting) == 1 and self._in_flight is None:
             self._app.call_later(self.pump)
 
-    def done(self, key: events.Key) -> None:
+    def done(self, key: Typed) -> None:
         """`key` reached the app's own key handler: its bindings have run."""
         if key is self._in_flight:
             self._finish()
@@ -91,7 +94,7 @@ class KeyGate:
             # After whatever the key's action asked for later (focus moves, screens pushed).
             self._app.call_later(self.pump)
 
-    def _follow(self, key: events.Key, node: DOMNode) -> None:
+    def _follow(self, key: Typed, node: DOMNode) -> None:
         """Trail `key` up the DOM as it bubbles: a callback queued behind it on each node runs
         once that node has handled it (and passed it on, unless it took it), up to the app."""
 
@@ -109,7 +112,7 @@ class KeyGate:
         if not node.call_later(handled):
             self._finish()
 
-    def _follow_to_app(self, key: events.Key) -> None:
+    def _follow_to_app(self, key: Typed) -> None:
         # If the key bubbled to the app, the app handles it (and calls `done`) before this.
         self._app.call_later(lambda: self.done(key))
 
