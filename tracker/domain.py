@@ -419,9 +419,10 @@ class Change:
     """A change made in this app session, kept so that `u` can undo it: the record as it
     was (`before`, None for an add) and as the change left it (`after`, None for a delete)."""
 
-    action: str  # "added", "edited", "deleted"
+    action: str  # "added", "edited", "deleted", "merged"
     before: Deleted | None
     after: Deleted | None
+    merged_away: Deleted | None = None  # a merge: the one merged into `after`, as it was
 
     @property
     def record(self) -> Deleted:
@@ -430,6 +431,8 @@ class Change:
         return record
 
     def describe(self) -> str:
+        if self.merged_away is not None:
+            return f"merging {self.merged_away.label} into {self.record.label}"
         verb = {"added": "adding", "edited": "the edit of", "deleted": "deleting"}[self.action]
         return f"{verb} {self.record.what} {self.record.label}"
 

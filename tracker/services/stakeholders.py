@@ -280,6 +280,23 @@ class StakeholderService:
             stakeholder = self._restore_in(session, replace(before, payload=payload))
             return self._views(session, [stakeholder])[0]
 
+    def unmerge(self, kept: Deleted, merged_away: Deleted, after: Deleted) -> StakeholderView:
+        """Undo a merge: both as they were before it, each with their own events, follow-ups
+        and affiliates, if the one kept is still as the merge left it."""
+        with self.ctx.write() as session:
+            stakeholder = self._by_id(session, kept.id, lock=True)
+            unchanged_since(_snapshot(session, stakeholder), after)
+            if session.get(Stakeholder, merged_away.id) is not None:
+                raise UserError(f"stakeholder {merged_away.id} exists already")
+            self._delete_in(session, stakeholder)
+            payload = dict(kept.payload)
+            if payload["affiliation_id"] == merged_away.id:  # linked again as their affiliate
+                payload["affiliation_id"] = None
+            stakeholder = self._restore_in(session, replace(kept, payload=payload))
+            self._restore_in(session, merged_away)
+            session.refresh(stakeholder)
+            return self._views(session, [stakeholder])[0]
+
     def take_back(self, added: Deleted) -> Deleted:
         """Undo an add, if they are still as they were added (and nothing refers to them)."""
         with self.ctx.write() as session:

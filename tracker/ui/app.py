@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from tracker.clock import Clock
 from tracker.domain import Change, EventView
 from tracker.errors import UserError
+from tracker.services.undo import undo
 from tracker.settings import Settings
 from tracker.ui import keys
 from tracker.ui.commands import TrackerCommands
@@ -28,7 +29,7 @@ from tracker.ui.messages import (
     Undone,
 )
 from tracker.ui.screens.timeline import TimelineScreen
-from tracker.ui.undo import Undoes, UndoStack
+from tracker.ui.undo import UndoStack
 
 if TYPE_CHECKING:
     from tracker.services.deferred import AppServices
@@ -188,24 +189,9 @@ class TrackerApp(App[None]):
 
     @work(thread=True, exclusive=True, group="undo", name="undo", exit_on_error=False)
     def _undo(self, change: Change) -> None:
-        record = change.record
-        undoers: dict[str, Undoes] = {
-            "event": self.services.events,
-            "stakeholder": self.services.stakeholders,
-            "follow-up": self.services.followups,
-        }
-        services = undoers[record.what]
         event_id, day = None, None
         try:
-            if change.action == "deleted":
-                assert change.before is not None
-                result = services.restore(change.before)
-            elif change.action == "added":
-                assert change.after is not None
-                result = services.take_back(change.after)
-            else:
-                assert change.before is not None and change.after is not None
-                result = services.put_back(change.before, change.after)
+            result = undo(self.services, change)
         except UserError as exc:  # changed since, gone, or refused: it stays as it is
             self.post_message(UndoFailed(change, exc.message, retry=False))
             return

@@ -4,21 +4,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
 
-from tracker.domain import Change, Deleted
+from tracker.domain import Change
 
 LIMIT = 50
-
-
-class Undoes(Protocol):
-    """What a service offers to take back a change to its records."""
-
-    def restore(self, deleted: Deleted) -> object: ...
-
-    def take_back(self, added: Deleted) -> object: ...
-
-    def put_back(self, before: Deleted, after: Deleted) -> object: ...
 
 
 @dataclass
