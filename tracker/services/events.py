@@ -559,6 +559,7 @@ class EventService:
         ):
             follow_up.event_id = event.id
         session.flush()
+        session.refresh(event)  # values kept as text (the undo journal) read back typed
         return event
 
     # -- helpers -------------------------------------------------------------------------

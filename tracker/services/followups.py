@@ -170,6 +170,7 @@ class FollowUpService:
             for key, value in before.payload.items():
                 setattr(follow_up, key, value)
             session.flush()
+            session.refresh(follow_up)  # values kept as text (the undo journal) read back typed
             return follow_up_view(self.ctx, follow_up)
 
     def take_back(self, added: Deleted) -> Deleted:
@@ -215,6 +216,7 @@ def _restore_in(session: Session, deleted: Deleted) -> FollowUp:
     follow_up = FollowUp(**data)
     session.add(follow_up)
     session.flush()
+    session.refresh(follow_up)  # values kept as text (the undo journal) read back typed
     return follow_up
 
 

@@ -358,6 +358,7 @@ class StakeholderService:
             .values(affiliation_id=stakeholder.id)
         )
         session.flush()
+        session.refresh(stakeholder)  # values kept as text (the undo journal) read back typed
         return stakeholder
 
     # -- helpers -------------------------------------------------------------------------
