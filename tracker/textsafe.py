@@ -26,8 +26,9 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterable
-from typing import TextIO
+from collections.abc import Iterable, Iterator
+from dataclasses import fields
+from typing import Any, TextIO
 
 from tracker.errors import UserError
 
@@ -62,22 +63,23 @@ def visible(text: str) -> str:
 def visible_line(text: str) -> str:
     """`text` safe to write as (part of) one line: `visible`, and newlines, tabs and carriage
     returns shown as `\\n`, `\\t`, `\\r` too."""
-    if _LINE_UNSAFE.search(text) is None:
+    if text.isprintable() or _LINE_UNSAFE.search(text) is None:
         return text
     return text.translate(_LINE_TABLE)
 
 
 def visible_cells(cells: list[str]) -> list[str]:
     """`visible_line` of each cell of a column; the column itself when no cell needs it
-    (one search over the whole column: the common case costs next to nothing)."""
-    if _LINE_UNSAFE.search("".join(cells)) is None:
+    (one look over the whole column: the common case costs next to nothing)."""
+    joined = "".join(cells)
+    if joined.isprintable() or _LINE_UNSAFE.search(joined) is None:
         return cells
     return list(map(visible_line, cells))
 
 
 def has_unsafe(text: str) -> bool:
     """Whether `visible_line` would change `text`."""
-    return _LINE_UNSAFE.search(text) is not None
+    return not text.isprintable() and _LINE_UNSAFE.search(text) is not None
 
 
 _JSON_UNSAFE = re.compile(f"[{_RANGES}]")
@@ -143,3 +145,39 @@ def refuse_controls(fields: Iterable[tuple[str, str | None]]) -> None:
             problem = control_problem(field, value)
             if problem:
                 raise UserError(problem)
+
+
+def has_control(text: str) -> bool:
+    """Whether `text` holds a control character `control_problem` refuses."""
+    return _REFUSED.search(text) is not None
+
+
+_LABELS = {
+    "tags": "tag",
+    "add_tags": "tag",
+    "remove_tags": "tag",
+    "aliases": "alias",
+    "add_aliases": "alias",
+    "remove_aliases": "alias",
+    "participants": "participant",
+    "add_participants": "participant",
+    "remove_participants": "participant",
+    "append_note": "notes",
+}
+
+
+def refuse_controls_in(record: Any) -> None:
+    """`refuse_controls` for every text of a draft or a set of changes (a dataclass): its
+    strings, and each of its tuples' strings or names (a participant's), named by field."""
+
+    def texts() -> Iterator[tuple[str, str | None]]:
+        for item in fields(record):
+            value = getattr(record, item.name)
+            label = _LABELS.get(item.name, item.name)
+            if isinstance(value, str):
+                yield label, value
+            elif isinstance(value, tuple):
+                for part in value:
+                    yield label, part if isinstance(part, str) else getattr(part, "name", None)
+
+    refuse_controls(texts())
