@@ -147,9 +147,15 @@ def refuse_controls(fields: Iterable[tuple[str, str | None]]) -> None:
                 raise UserError(problem)
 
 
+_REFUSED_BUT_CR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def has_control(text: str) -> bool:
-    """Whether `text` holds a control character `control_problem` refuses."""
-    return _REFUSED.search(text) is not None
+    """Whether `text` holds a control character `control_problem` refuses (a long text: a
+    character class alone is searched several times faster than with the CR's look-ahead)."""
+    if _REFUSED_BUT_CR.search(text) is not None:
+        return True
+    return "\r" in text and _REFUSED.search(text) is not None
 
 
 _LABELS = {

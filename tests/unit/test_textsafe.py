@@ -14,6 +14,7 @@ from tracker.errors import UserError
 from tracker.textsafe import (
     VisibleWriter,
     control_problem,
+    has_control,
     json_safe,
     refuse_controls,
     visible,
@@ -100,3 +101,8 @@ def test_input_with_a_control_character_is_refused_with_one_line() -> None:
     assert control_problem("name", "x\x85") == "name: control character U+0085 is not allowed"
     with pytest.raises(UserError, match=r"^location: control character U\+0007 \(BEL\)"):
         refuse_controls([("title", "ok"), ("owner", None), ("location", "ring\x07")])
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x300)))
+def test_has_control_agrees_with_control_problem(text: str) -> None:
+    assert has_control(text) == (control_problem("x", text) is not None)
