@@ -10,6 +10,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Input, Select, Static, TextArea
 
 from tracker.domain import FollowUpChanges, FollowUpDraft, FollowUpStatus, FollowUpView
+from tracker.ui.formatting import plain
 from tracker.ui.screens.form import FormError, FormScreen, field_row
 from tracker.ui.widgets.date_field import DateField, ParseWhen
 from tracker.ui.widgets.participants import is_known
@@ -84,7 +85,7 @@ class FollowUpFormScreen(FormScreen[FollowUpDraft, FollowUpSaved]):
             ),
         )
         origin = self._event[1] if self._event else (item.event_title if item else None)
-        yield field_row("Event", Static(origin or "none", id="origin"))
+        yield field_row("Event", Static(plain(origin or "none"), id="origin"))
         yield field_row("Notes", TextArea(item.notes if item else "", id="notes", compact=True))
 
     def on_mount(self) -> None:
