@@ -99,3 +99,48 @@ async def test_the_form_refuses_a_control_character_inline_and_stays_open(
         assert isinstance(app.screen, TimelineScreen)
         assert len(services.events.list(EventFilter(search="Call"))) >= 1
         assert services.events.count() == 17
+
+
+async def test_the_edit_form_shows_stored_text_escaped_and_keeps_what_is_left_alone(
+    settings: Settings, app: TrackerApp, services: Services
+) -> None:
+    _taint(settings)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        current = app.screen.query_one(TimelineList).current
+        assert current is not None and current.title == TITLE
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, EventFormScreen)
+        assert app.screen.query_one("#title", Input).value == SHOWN
+        app.screen.query_one("#location", Input).value = "Los Angeles, CA"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await settle(pilot)
+        assert isinstance(app.screen, TimelineScreen)
+        stored = services.events.get(current.id)
+        assert stored.location == "Los Angeles, CA"
+        assert stored.title == TITLE  # not touched in the form: not changed
+        assert [p.name for p in stored.participants] == [p.name for p in current.participants]
+
+
+async def test_a_participant_whose_name_shows_escaped_stays_when_another_is_added(
+    settings: Settings, app: TrackerApp, services: Services
+) -> None:
+    _taint(settings)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        current = app.screen.query_one(TimelineList).current
+        assert current is not None
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, EventFormScreen)
+        last = list(app.screen.query(".participant-name").results(Input))[-1]
+        last.value = "Xiomara Castro"
+        await settle(pilot)  # a blank row is added below it
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await settle(pilot)
+        assert isinstance(app.screen, TimelineScreen)
+        names = [p.name for p in services.events.get(current.id).participants]
+        assert NAME in names and "Xiomara Castro" in names

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from textual.content import Content
 
 from tracker.domain import EventView, FollowUpStatus, FollowUpView, When, names_short
-from tracker.textsafe import visible, visible_line
+from tracker.textsafe import visible, visible_cells, visible_line
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -126,6 +126,11 @@ def cell(text: str, width: int) -> Content:
 def shown(text: str) -> str:
     """Stored text for one line of the screen: control characters shown escaped."""
     return visible_line(text)
+
+
+def shown_names(names: Sequence[str]) -> list[str]:
+    """Stakeholder names as the forms suggest them and check them against: `shown`."""
+    return visible_cells(list(names))
 
 
 def plain(text: str) -> Content:
