@@ -8,7 +8,7 @@ from pathlib import Path
 
 from textual.widgets import DataTable, Input
 
-from tests.ui.conftest import settle
+from tests.ui.conftest import settle, type_text
 from tracker.domain import EventFilter
 from tracker.services import Services
 from tracker.settings import Settings
@@ -144,3 +144,27 @@ async def test_a_participant_whose_name_shows_escaped_stays_when_another_is_adde
         assert isinstance(app.screen, TimelineScreen)
         names = [p.name for p in services.events.get(current.id).participants]
         assert NAME in names and "Xiomara Castro" in names
+
+
+async def test_a_profile_shows_the_name_escaped_and_leads_to_the_timeline_by_id(
+    settings: Settings, app: TrackerApp
+) -> None:
+    _taint(settings)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "biden")
+        await settle(pilot, 0.2)
+        await pilot.press("enter", "enter")  # leave the search box, open the profile
+        await settle(pilot)
+        head = str(app.screen.query_one("#profile-head").render())
+        assert "Joe\\x1b[2J Biden" in head and "\x1b" not in head
+        await pilot.press("t")  # their events in the timeline
+        await settle(pilot)
+        await settle(pilot, 0.2)
+        assert isinstance(app.screen, TimelineScreen)
+        query = app.screen.query_one("#filter-input", Input).value
+        assert query.startswith("with:#") and "\x1b" not in query
+        assert app.screen.query_one(TimelineList).total >= 1

@@ -168,7 +168,9 @@ class StakeholderScreen(TrackerScreen):
     def _show(self, event: EventView | None) -> None:
         stakeholder = self.stakeholder
         if stakeholder is not None:
-            self.post_message(ShowInTimeline(f"with:{quote(stakeholder.name)}", event))
+            name = stakeholder.name  # by id when it would show escaped
+            who = quote(name) if shown(name) == name else f"#{stakeholder.id}"
+            self.post_message(ShowInTimeline(f"with:{who}", event))
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -15,6 +15,7 @@ from textual.widgets import Input, Static
 
 from tracker.domain import EventKind, EventStatus
 from tracker.ui import keys
+from tracker.ui.formatting import shown, shown_names
 from tracker.ui.query import KEYS, DayBound, ParsedQuery, describe_filter, parse_query, quote
 
 _LAST = re.compile(r"""(?:^|\s)(?P<key>[A-Za-z]+):(?:"(?P<quoted>[^"]*)|(?P<bare>[^\s"']*))$""")
@@ -34,7 +35,7 @@ class QuerySuggester(Suggester):
         if key == "status":
             return tuple(s.value for s in EventStatus)
         if key == "with":
-            return tuple(self._names())
+            return tuple(shown_names(self._names()))
         return ()
 
     async def get_suggestion(self, value: str) -> str | None:
@@ -128,10 +129,10 @@ class FilterBar(Vertical):
         error = problem or self.parsed.error
         self.set_class(error is not None, "-error")
         if error:
-            content = Content.assemble(("✗ ", "bold $error"), (error, "$error"))
+            content = Content.assemble(("✗ ", "bold $error"), (shown(error), "$error"))
         else:
             content = Content.assemble(
-                ("showing ", "$text-muted"), describe_filter(self.parsed.filter)
+                ("showing ", "$text-muted"), shown(describe_filter(self.parsed.filter))
             )
         if content != self._state:  # asked at every cursor move: redraw only on a change
             self._state = content
