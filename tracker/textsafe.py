@@ -89,6 +89,8 @@ def json_safe(encoded: str) -> str:
     """JSON text (from `json.dumps(..., ensure_ascii=False)`, which escapes only C0) with
     DEL, the C1 controls, the bidirectional controls and the separators written as `\\uXXXX`
     escapes too: the same data, but nothing a terminal would act on."""
+    if encoded.isascii() and "\x7f" not in encoded:  # a fast answer for most
+        return encoded
     if _JSON_UNSAFE.search(encoded) is None:
         return encoded
     return _JSON_UNSAFE.sub(lambda found: f"\\u{ord(found[0]):04x}", encoded)

@@ -43,7 +43,7 @@ async def test_the_timeline_and_the_detail_show_control_characters_escaped(
     settings: Settings, app: TrackerApp
 ) -> None:
     _taint(settings)
-    async with app.run_test(size=(160, 30)) as pilot:
+    async with app.run_test(size=(160, 30), notifications=True) as pilot:
         await settle(pilot)
         current = app.screen.query_one(TimelineList).current
         assert current is not None and current.title == TITLE  # the data itself is kept
@@ -57,6 +57,10 @@ async def test_the_timeline_and_the_detail_show_control_characters_escaped(
         assert isinstance(app.screen, ConfirmScreen)
         question = str(app.screen.query_one("#confirm-question").render())
         assert SHOWN in question
+        await pilot.press("y")
+        await settle(pilot)
+        notices = [str(toast.render()) for toast in app.screen.query("Toast")]
+        assert any("[b]Summit[/b]\\x1b]0;pwned" in notice for notice in notices), notices
 
 
 async def test_tables_of_other_screens_show_names_escaped(
