@@ -77,11 +77,6 @@ def visible_cells(cells: list[str]) -> list[str]:
     return list(map(visible_line, cells))
 
 
-def has_unsafe(text: str) -> bool:
-    """Whether `visible_line` would change `text`."""
-    return not text.isprintable() and _LINE_UNSAFE.search(text) is not None
-
-
 _JSON_UNSAFE = re.compile(f"[{_RANGES}]")
 
 
