@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar, cast
 
 import click
 
@@ -29,6 +29,7 @@ from tracker.domain import (
 from tracker.errors import UserError
 from tracker.launch import database_error, reporting_errors
 from tracker.settings import Settings
+from tracker.textsafe import VisibleWriter, visible, visible_line
 
 if TYPE_CHECKING:
     from tracker.services.quick import QuickReads
@@ -80,7 +81,18 @@ def _choice(enum: type[Any]) -> click.Choice[str]:
 
 
 def _say(message: str) -> None:
-    click.echo(message, err=True)
+    click.echo(visible_line(message), err=True)
+
+
+def _echo(message: str) -> None:
+    """A line that may quote stored text, its control characters shown escaped."""
+    click.echo(visible_line(message))
+
+
+def _terminal_safe(out: TextIO) -> TextIO:
+    """`out`, or on a terminal, `out` showing control characters escaped (CSV, exact bytes
+    when it goes to a file or a pipe, is shown to a person there)."""
+    return cast(TextIO, VisibleWriter(out)) if out.isatty() else out
 
 
 def _count(n: int, noun: str) -> str:
@@ -151,7 +163,7 @@ def when(state: State, /, text: tuple[str, ...], today_text: str | None, as_json
     if as_json:
         click.echo(dumps(dates.to_json(parsed)).replace("\n", "").replace("  ", " "))
         return
-    click.echo(f"{parsed.label}  →  {dates.describe(parsed)}  ({parsed.precision})")
+    _echo(f"{parsed.label}  →  {dates.describe(parsed)}  ({parsed.precision})")
 
 
 # -- seed ------------------------------------------------------------------------------------
@@ -256,7 +268,7 @@ def event_add(state: State, /, title: str, kind: str, when_text: str, **kw: Any)
     )
     view, created = state.services.events.add(draft, create=kw["create"])
     _created(created)
-    click.echo(f"added event {view.id}: {view.title} ({view.when.label})")
+    _echo(f"added event {view.id}: {view.title} ({view.when.label})")
 
 
 @event.command("list")
@@ -268,7 +280,7 @@ def event_list(state: State, /, fmt: str, limit: int | None, **kw: Any) -> None:
     """List events in date order; every filter narrows the list."""
     if fmt == "csv":
         flt = _filter(state.services.ctx, **kw)
-        state.services.transfer.export_csv(sys.stdout, flt)
+        state.services.transfer.export_csv(_terminal_safe(sys.stdout), flt)
         return
     from tracker.services.quick import collector_paused
 
@@ -382,7 +394,7 @@ def event_edit(state: State, /, event_id: int, **kw: Any) -> None:
         raise UserError("nothing to change: give at least one option (see --help)")
     view, created = state.services.events.edit(event_id, changes, create=kw["create"])
     _created(created)
-    click.echo(f"updated event {view.id}: {view.title} ({view.when.label})")
+    _echo(f"updated event {view.id}: {view.title} ({view.when.label})")
 
 
 @event.command("delete")
@@ -395,7 +407,7 @@ def event_delete(state: State, /, event_id: int) -> None:
     extra = (
         f"; {detached} follow-up{'s' if detached != 1 else ''} kept, detached" if detached else ""
     )
-    click.echo(f"deleted event {event_id}: {deleted.label}{extra}")
+    _echo(f"deleted event {event_id}: {deleted.label}{extra}")
 
 
 # -- stakeholders ----------------------------------------------------------------------------
@@ -430,7 +442,7 @@ def stakeholder_add(state: State, /, name: str, kind: str, **kw: Any) -> None:
             notes=kw["notes"],
         )
     )
-    click.echo(f"added stakeholder {view.id}: {view.name} ({view.kind})")
+    _echo(f"added stakeholder {view.id}: {view.name} ({view.kind})")
 
 
 @stakeholder.command("list")
@@ -480,7 +492,7 @@ def stakeholder_show(state: State, /, name: str, as_json: bool) -> None:
         data["affiliates"] = list(profile.affiliates)
         click.echo(dumps(data))
         return
-    lines = [f"#{s.id}  {s.name}  ({s.kind})"]
+    lines = [f"#{s.id}  {visible_line(s.name)}  ({s.kind})"]
     for label, value in (
         ("title", s.title),
         ("of", s.affiliation_name or ""),
@@ -491,9 +503,11 @@ def stakeholder_show(state: State, /, name: str, as_json: bool) -> None:
         ("affiliates", ", ".join(profile.affiliates)),
     ):
         if value:
-            lines.append(f"  {label:<10} {value}")
-    lines.append(f"  last contact  {s.last_contact.label if s.last_contact else '—'}")
-    lines.append(f"  next contact  {s.next_contact.label if s.next_contact else '—'}")
+            lines.append(
+                f"  {label:<10} {visible(value) if label == 'notes' else visible_line(value)}"
+            )
+    lines.append(f"  last contact  {visible_line(s.last_contact.label) if s.last_contact else '—'}")
+    lines.append(f"  next contact  {visible_line(s.next_contact.label) if s.next_contact else '—'}")
     click.echo("\n".join(lines))
     click.echo("\nTimeline")
     click.echo(events_table(profile.timeline) if profile.timeline else "  (no events)")
@@ -534,7 +548,7 @@ def stakeholder_edit(state: State, /, name: str, **kw: Any) -> None:
     if changes == StakeholderChanges():
         raise UserError("nothing to change: give at least one option (see --help)")
     view = state.services.stakeholders.edit(name, changes)
-    click.echo(f"updated stakeholder {view.id}: {view.name} ({view.kind})")
+    _echo(f"updated stakeholder {view.id}: {view.name} ({view.kind})")
 
 
 @stakeholder.command("merge")
@@ -544,9 +558,7 @@ def stakeholder_edit(state: State, /, name: str, **kw: Any) -> None:
 def stakeholder_merge(state: State, /, duplicate: str, into: str) -> None:
     """Merge DUPLICATE into INTO; its name stays behind as an alias."""
     view = state.services.stakeholders.merge(duplicate, into)
-    click.echo(
-        f"merged {duplicate!r} into {view.name} (#{view.id}); aliases: {', '.join(view.aliases)}"
-    )
+    _echo(f"merged {duplicate!r} into {view.name} (#{view.id}); aliases: {', '.join(view.aliases)}")
 
 
 @stakeholder.command("delete")
@@ -556,7 +568,7 @@ def stakeholder_merge(state: State, /, duplicate: str, into: str) -> None:
 def stakeholder_delete(state: State, /, name: str, force: bool) -> None:
     """Delete a stakeholder (refused while anything refers to them, unless --force)."""
     deleted = state.services.stakeholders.delete(name, force=force)
-    click.echo(f"deleted stakeholder {deleted.id}: {deleted.label}")
+    _echo(f"deleted stakeholder {deleted.id}: {deleted.label}")
 
 
 # -- follow-ups ------------------------------------------------------------------------------
@@ -590,7 +602,7 @@ def followup_add(
         create=create,
     )
     _created(created)
-    click.echo(
+    _echo(
         f"added follow-up {view.id}: {view.text}" + (f" (due {view.due.label})" if view.due else "")
     )
 
@@ -630,7 +642,7 @@ def followup_done(state: State, /, ids: tuple[int, ...]) -> None:
     """Mark follow-ups done (dated today)."""
     for follow_up_id in ids:
         view = state.services.followups.set_status(follow_up_id, FollowUpStatus.DONE)
-        click.echo(f"done: #{view.id} {view.text}")
+        _echo(f"done: #{view.id} {view.text}")
 
 
 @followup.command("reopen")
@@ -640,7 +652,7 @@ def followup_reopen(state: State, /, ids: tuple[int, ...]) -> None:
     """Open follow-ups again."""
     for follow_up_id in ids:
         view = state.services.followups.set_status(follow_up_id, FollowUpStatus.OPEN)
-        click.echo(f"reopened: #{view.id} {view.text}")
+        _echo(f"reopened: #{view.id} {view.text}")
 
 
 @followup.command("edit")
@@ -671,7 +683,7 @@ def followup_edit(state: State, /, follow_up_id: int, **kw: Any) -> None:
         raise UserError("nothing to change: give at least one option (see --help)")
     view, created = state.services.followups.edit(follow_up_id, changes, create=kw["create"])
     _created(created)
-    click.echo(f"updated follow-up {view.id}: {view.text}")
+    _echo(f"updated follow-up {view.id}: {view.text}")
 
 
 @followup.command("delete")
@@ -680,7 +692,7 @@ def followup_edit(state: State, /, follow_up_id: int, **kw: Any) -> None:
 def followup_delete(state: State, /, follow_up_id: int) -> None:
     """Delete a follow-up."""
     deleted = state.services.followups.delete(follow_up_id)
-    click.echo(f"deleted follow-up {deleted.id}: {deleted.label}")
+    _echo(f"deleted follow-up {deleted.id}: {deleted.label}")
 
 
 # -- export / import -------------------------------------------------------------------------
@@ -703,7 +715,7 @@ def export() -> None:
 @pass_state
 def export_csv(state: State, /, output: Path | None, excel: bool, **kw: Any) -> None:
     """The timeline as CSV, one row per event in date order (honours every filter)."""
-    target = sys.stdout if output is None else output
+    target = _terminal_safe(sys.stdout) if output is None else output
     read, count = _read_quickly(state, kw, lambda q, flt: q.export_csv(target, flt, excel=excel))
     if count is None:
         flt = read if read is not None else _filter(state.services.ctx, **kw)

@@ -50,7 +50,10 @@ def _app_only(args: list[str]) -> tuple[bool, str | None]:
 
 
 def say(message: str) -> None:
-    print(message, file=sys.stderr)
+    """One line on stderr; what it quotes has its control characters shown escaped."""
+    from tracker.textsafe import visible_line
+
+    print(visible_line(message), file=sys.stderr)
 
 
 @contextmanager

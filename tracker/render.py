@@ -18,6 +18,7 @@ from tracker.domain import (
     StakeholderView,
     names_short,
 )
+from tracker.textsafe import json_safe, visible, visible_cells, visible_line
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]], flex: Sequence[int] = ()) -> str:
@@ -30,10 +31,11 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]], flex: Sequence[
 def columns_table(
     headers: Sequence[str], columns: Sequence[Sequence[str]], flex: Sequence[int] = ()
 ) -> str:
-    """`table` for cells given column by column (each column one list of strings)."""
+    """`table` for cells given column by column (each column one list of strings); a cell's
+    control characters are shown escaped (`visible_line`), before the columns are sized."""
     if not columns or not columns[0]:
         return ""
-    columns = list(columns)
+    columns = [visible_cells(list(column)) for column in columns]
     natural = [
         max(len(h), max(map(len, column))) for h, column in zip(headers, columns, strict=True)
     ]
@@ -118,32 +120,37 @@ def follow_up_json(f: FollowUpView) -> dict[str, Any]:
 
 
 def dumps(data: object) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2)
+    """JSON as the command line prints it: accents as they are, and nothing a terminal would
+    act on (`json_safe`: control characters as `\\u` escapes, the same data)."""
+    return json_safe(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 def event_detail(e: EventView) -> str:
+    """`event show`: stored text with its control characters shown escaped."""
+    line = visible_line
     lines = [
-        f"#{e.id}  {e.title}",
-        f"  when      {e.when.label}   ({dates.describe(e.when)})",
+        f"#{e.id}  {line(e.title)}",
+        f"  when      {line(e.when.label)}   ({line(dates.describe(e.when))})",
         f"  kind      {e.kind}   status {e.status}",
     ]
     if e.location:
-        lines.append(f"  location  {e.location}")
+        lines.append(f"  location  {line(e.location)}")
     if e.tags:
-        lines.append(f"  tags      {', '.join(e.tags)}")
+        lines.append(f"  tags      {line(', '.join(e.tags))}")
     if e.participants:
         lines.append("  with")
-        lines += [f"    - {p.describe()}" for p in e.participants]
+        lines += [f"    - {line(p.describe())}" for p in e.participants]
     if e.follow_ups:
         lines.append("  follow-ups")
         lines += [f"    - {follow_up_line(f)}" for f in e.follow_ups]
     for label, value in (("summary", e.summary), ("notes", e.notes), ("source", e.source)):
         if value:
-            lines.append(f"  {label:<9} {value}")
+            lines.append(f"  {label:<9} {visible(value)}")
     return "\n".join(lines)
 
 
 def follow_up_line(f: FollowUpView) -> str:
+    """One follow-up on one line, its control characters shown escaped."""
     status = "OVERDUE" if f.overdue else f.status.value
     parts = [f"#{f.id} [{status}] {f.text}"]
     if f.due:
@@ -152,7 +159,7 @@ def follow_up_line(f: FollowUpView) -> str:
         parts.append(f"owner {f.owner_name}")
     if f.done_on:
         parts.append(f"done {f.done_on.isoformat()}")
-    return " — ".join(parts)
+    return visible_line(" — ".join(parts))
 
 
 def follow_ups_table(items: Sequence[FollowUpView]) -> str:

@@ -13,14 +13,17 @@ from hypothesis import strategies as st
 from tracker import render
 from tracker.dates import parse_when
 from tracker.domain import EventKind, EventLine, EventLines, EventStatus
+from tracker.textsafe import visible_line
 
 
 def reference_table(
     headers: Sequence[str], rows: Sequence[Sequence[str]], flex: Sequence[int] = ()
 ) -> str:
-    """The table as first written: every cell cut to its column and padded on its own."""
+    """The table as first written: every cell cut to its column and padded on its own
+    (its control characters, a tab here, shown escaped first)."""
     if not rows:
         return ""
+    rows = [[visible_line(cell) for cell in row] for row in rows]
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
     total = shutil.get_terminal_size((120, 24)).columns
     over = sum(widths) + 2 * (len(widths) - 1) - total

@@ -64,6 +64,7 @@ from tracker.services.views import EVENT_COLUMNS, WhenCache, event_views, load_e
 from tracker.storage import lite
 from tracker.storage.engine import interruptible
 from tracker.storage.models import Event, EventTag, FollowUp, Participation
+from tracker.textsafe import refuse_controls_in
 
 MAX_TITLE = 500
 
@@ -398,6 +399,7 @@ class EventService:
         self, draft: EventDraft, *, create: bool = False
     ) -> tuple[EventView, builtins.list[str]]:
         """Store a new event; returns it and the names of stakeholders created on the way."""
+        refuse_controls_in(draft)
         when = self.ctx.parse_when(draft.when, draft.until)
         created: builtins.list[str] = []
         with self.ctx.write() as session:
@@ -421,6 +423,7 @@ class EventService:
         self, event_id: int, changes: EventChanges, *, create: bool = False
     ) -> tuple[EventView, builtins.list[str]]:
         """Apply `changes` to what is stored now (read and write in one locked transaction)."""
+        refuse_controls_in(changes)
         created: builtins.list[str] = []
         with self.ctx.write() as session:
             event = self._load(session, event_id, lock=True)

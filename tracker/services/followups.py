@@ -22,6 +22,7 @@ from tracker.services.context import Context
 from tracker.services.names import resolve_stakeholder
 from tracker.services.views import date_only, follow_up_view
 from tracker.storage.models import Event, FollowUp
+from tracker.textsafe import refuse_controls_in
 
 DUE_SOON_DAYS = 14
 
@@ -76,6 +77,7 @@ class FollowUpService:
     def add(
         self, draft: FollowUpDraft, *, create: bool = False
     ) -> tuple[FollowUpView, builtins.list[str]]:
+        refuse_controls_in(draft)
         created: builtins.list[str] = []
         due = date_only(self.ctx.parse_when(draft.due)) if draft.due else None
         with self.ctx.write() as session:
@@ -97,6 +99,7 @@ class FollowUpService:
     def edit(
         self, follow_up_id: int, changes: FollowUpChanges, *, create: bool = False
     ) -> tuple[FollowUpView, builtins.list[str]]:
+        refuse_controls_in(changes)
         created: builtins.list[str] = []
         due = date_only(self.ctx.parse_when(changes.due)) if changes.due else None
         with self.ctx.write() as session:

@@ -37,6 +37,7 @@ from tracker.storage.models import (
     StakeholderAlias,
     StakeholderTag,
 )
+from tracker.textsafe import refuse_controls_in
 
 
 class StakeholderService:
@@ -131,6 +132,7 @@ class StakeholderService:
     # -- writing -------------------------------------------------------------------------
 
     def add(self, draft: StakeholderDraft) -> StakeholderView:
+        refuse_controls_in(draft)
         with self.ctx.write() as session:
             name = clean_name(draft.name)
             self._check_unique(session, name, draft.kind, None)
@@ -151,6 +153,7 @@ class StakeholderService:
             return self._views(session, [stakeholder])[0]
 
     def edit(self, name: str, changes: StakeholderChanges) -> StakeholderView:
+        refuse_controls_in(changes)
         with self.ctx.write() as session:
             stakeholder = resolve_stakeholder(session, name)
             new_name = clean_name(changes.name) if changes.name is not None else stakeholder.name

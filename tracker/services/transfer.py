@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import chain, repeat
 from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple, TextIO, TypeVar, cast
 
@@ -36,6 +36,7 @@ from tracker.services.csv_rows import csv_records, write_sqlite_csv
 from tracker.services.events import EventService
 from tracker.services.tags import clean_tags
 from tracker.services.views import date_only
+from tracker.textsafe import has_control, refuse_controls
 
 BATCH_ROWS = 2_500  # records read column by column at a time (see `_RowReader.rows`)
 
@@ -344,6 +345,8 @@ class _RowReader:
             summaries,
             notes,
         ) = zip(*records, strict=True)
+        if has_control("".join(chain.from_iterable(records))):
+            raise ValueError("a cell holds a control character")
         strip = str.strip
         cleaned_titles = list(map(" ".join, map(str.split, titles)))
         if not all(cleaned_titles):
@@ -416,6 +419,7 @@ class _RowReader:
             summary,
             notes,
         ) = cells
+        refuse_controls(zip(timeline_csv.COLUMNS, cells, strict=True))
         title = " ".join(title.split())
         if not title:
             raise UserError("the title is empty")

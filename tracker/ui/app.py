@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from textual import events, work
 from textual.app import App
+from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen
 
 from tracker.clock import Clock
@@ -18,6 +19,7 @@ from tracker.services.undo import undo
 from tracker.settings import Settings
 from tracker.ui import keys
 from tracker.ui.commands import TrackerCommands
+from tracker.ui.formatting import shown
 from tracker.ui.keygate import KeyGate
 from tracker.ui.messages import (
     ActionFailed,
@@ -82,6 +84,21 @@ class TrackerApp(App[None]):
     def on_unmount(self) -> None:
         if self._frozen:  # the collector takes back what start-up set aside
             gc.unfreeze()
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notice as plain text: what it quotes (a title, a name, a refusal) is neither
+        read as markup nor lets a control character through (its screens' notices too)."""
+        super().notify(
+            shown(message), title=shown(title), severity=severity, timeout=timeout, markup=False
+        )
 
     def timeline_shown(self) -> None:
         """The first timeline is on screen: now load what can wait (the names for completion,

@@ -1,11 +1,28 @@
-"""Small pure helpers that turn views into the short strings the screens show."""
+"""Small pure helpers that turn views into the short strings the screens show.
+
+Stored text reaches the screen through them with its control characters shown escaped
+(`tracker.textsafe`): `shown` for a string, `visible_view` for a whole view, `cut` and `cell`
+for a table's cells (a DataTable reads a plain string as markup; `cell` is a Content, which
+it shows as it is).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from dataclasses import fields, is_dataclass, replace
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from textual.content import Content
 
 from tracker.domain import EventView, FollowUpStatus, FollowUpView, When, names_short
+from tracker.textsafe import visible, visible_cells, visible_line
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+_V = TypeVar("_V", bound="DataclassInstance")
+_SEVERAL_LINES = frozenset({"notes", "summary"})
 
 MONTHS = (
     "January",
@@ -95,5 +112,52 @@ def fit_widths(room: int, mins: Sequence[int], weights: Sequence[int]) -> list[i
 
 
 def cut(text: str, width: int) -> str:
-    """`text` in at most `width` cells, with an ellipsis when it was longer."""
+    """`text` in at most `width` cells, with an ellipsis when it was longer (its control
+    characters shown escaped first)."""
+    text = visible_line(text)
     return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
+
+
+def cell(text: str, width: int) -> Content:
+    """A table cell: `cut`, as plain text (never read as markup)."""
+    return Content(cut(text, width))
+
+
+def shown(text: str) -> str:
+    """Stored text for one line of the screen: control characters shown escaped."""
+    return visible_line(text)
+
+
+def shown_names(names: Sequence[str]) -> list[str]:
+    """Stakeholder names as the forms suggest them and check them against: `shown`."""
+    return visible_cells(list(names))
+
+
+def plain(text: str) -> Content:
+    """`shown(text)` as a Content: for a widget that would read a string as markup."""
+    return Content(visible_line(text))
+
+
+def visible_view(view: _V) -> _V:
+    """`view` (a frozen dataclass: an EventView, a StakeholderView...) with every text in
+    it, its parts' too, shown safe: `shown`, notes and summaries keeping their lines. The
+    view itself when nothing needed it."""
+    changes = {}
+    for item in fields(view):
+        value = getattr(view, item.name)
+        safe = _visible_value(item.name, value)
+        if safe is not value:
+            changes[item.name] = safe
+    return replace(view, **changes) if changes else view
+
+
+def _visible_value(name: str, value: Any) -> Any:
+    if isinstance(value, str):  # a StrEnum member too: unchanged, the same object
+        safe = visible(value) if name in _SEVERAL_LINES else visible_line(value)
+        return value if safe == value else safe
+    if isinstance(value, tuple):
+        items = tuple(_visible_value(name, part) for part in value)
+        return value if all(a is b for a, b in zip(items, value, strict=True)) else items
+    if is_dataclass(value) and not isinstance(value, type):
+        return visible_view(value)
+    return value

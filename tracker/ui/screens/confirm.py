@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Static
 
 from tracker.ui import keys
+from tracker.ui.formatting import plain
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -29,7 +30,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm", classes="dialog"):
-            yield Static(self._question, id="confirm-question")
+            yield Static(plain(self._question), id="confirm-question")
             with Horizontal(classes="buttons"):
                 yield Button(f"{self._yes} (y)", variant="primary", id="yes", compact=True)
                 yield Button(f"{self._no} (n)", id="no", compact=True)

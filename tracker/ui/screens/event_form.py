@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from textual.app import ComposeResult
 from textual.widgets import Input, Select, TextArea
@@ -16,7 +16,7 @@ from tracker.domain import (
     EventView,
     ParticipantSpec,
 )
-from tracker.ui.formatting import join_list, split_list
+from tracker.ui.formatting import join_list, shown_names, split_list, visible_view
 from tracker.ui.screens.form import FormError, FormScreen, field_row
 from tracker.ui.widgets.date_field import DateField, ParseWhen
 from tracker.ui.widgets.participants import ParticipantsEditor
@@ -33,7 +33,15 @@ class EventSaved:
 
 
 def changes_between(original: EventView, draft: EventDraft) -> EventChanges:
-    """The edit that turns `original` into what the form holds (None where nothing changed)."""
+    """The edit that turns `original` into what the form holds (None where nothing changed;
+    the form shows stored text with control characters escaped: a field left as shown is
+    left as stored; a participant whose name shows escaped is named by #id)."""
+    stored, original = original, visible_view(original)
+    by_id = {
+        shown.name: f"#{shown.stakeholder_id}"
+        for shown, person in zip(original.participants, stored.participants, strict=True)
+        if shown.name != person.name
+    }
 
     def changed(new: str, old: str) -> str | None:
         return new if new.strip() != old.strip() else None
@@ -49,7 +57,11 @@ def changes_between(original: EventView, draft: EventDraft) -> EventChanges:
         notes=changed(draft.notes, original.notes),
         source=changed(draft.source, original.source),
         tags=draft.tags if tuple(draft.tags) != tuple(original.tags) else None,
-        participants=draft.participants if draft.participants != old_specs else None,
+        participants=tuple(
+            replace(spec, name=by_id.get(spec.name, spec.name)) for spec in draft.participants
+        )
+        if draft.participants != old_specs
+        else None,
     )
 
 
@@ -65,9 +77,9 @@ class EventFormScreen(FormScreen[EventDraft, EventSaved]):
     ) -> None:
         title = f"Edit event #{event.id}" if event else "Add an event"
         super().__init__(perform, title=title)
-        self._event = event
+        self._event = visible_view(event) if event else None  # see changes_between
         self._parse_when = parse_when
-        self._names = names
+        self._names = shown_names(names)
 
     def compose_fields(self) -> ComposeResult:
         event = self._event

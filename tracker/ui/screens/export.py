@@ -14,6 +14,7 @@ from textual.widgets import Button, Checkbox, Footer, Input, Label, Static
 
 from tracker.errors import UserError
 from tracker.ui import keys
+from tracker.ui.formatting import plain
 from tracker.ui.messages import SaveFailed, SaveSucceeded
 
 
@@ -46,7 +47,7 @@ class ExportScreen(ModalScreen[ExportDone | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="export", classes="dialog"):
             yield Static("Export the timeline to CSV", classes="dialog-title")
-            yield Static(f"Rows: {self._description}", id="export-what")
+            yield Static(plain(f"Rows: {self._description}"), id="export-what")
             yield Label("File")
             yield Input(str(self._default), id="export-path", compact=True)
             yield Checkbox(
@@ -101,4 +102,4 @@ class ExportScreen(ModalScreen[ExportDone | None]):
         self._error(message.message)
 
     def _error(self, text: str) -> None:
-        self.query_one("#form-error", Static).update(f"✗ {text}")
+        self.query_one("#form-error", Static).update(plain(f"✗ {text}"))

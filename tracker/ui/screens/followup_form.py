@@ -10,6 +10,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Input, Select, Static, TextArea
 
 from tracker.domain import FollowUpChanges, FollowUpDraft, FollowUpStatus, FollowUpView
+from tracker.ui.formatting import plain, shown_names, visible_view
 from tracker.ui.screens.form import FormError, FormScreen, field_row
 from tracker.ui.widgets.date_field import DateField, ParseWhen
 from tracker.ui.widgets.participants import is_known
@@ -22,7 +23,9 @@ class FollowUpSaved:
 
 
 def follow_up_changes(original: FollowUpView, draft: FollowUpDraft) -> FollowUpChanges:
-    """The edit that turns `original` into the form's draft ("" clears owner or due)."""
+    """The edit that turns `original` into the form's draft ("" clears owner or due; a field
+    left as the form shows it, control characters escaped, is left as stored)."""
+    original = visible_view(original)
     due = draft.due or ""
     return FollowUpChanges(
         text=draft.text if draft.text != original.text else None,
@@ -44,11 +47,11 @@ class FollowUpFormScreen(FormScreen[FollowUpDraft, FollowUpSaved]):
     ) -> None:
         title = f"Edit follow-up #{follow_up.id}" if follow_up else "Add a follow-up"
         super().__init__(perform, title=title)
-        self._item = follow_up
+        self._item = visible_view(follow_up) if follow_up else None
         self._event = event
         self._parse_when = parse_when
-        self._names = names
-        self._known = frozenset(" ".join(n.split()).casefold() for n in names)
+        self._names = shown_names(names)
+        self._known = frozenset(" ".join(n.split()).casefold() for n in self._names)
 
     def compose_fields(self) -> ComposeResult:
         item = self._item
@@ -84,7 +87,7 @@ class FollowUpFormScreen(FormScreen[FollowUpDraft, FollowUpSaved]):
             ),
         )
         origin = self._event[1] if self._event else (item.event_title if item else None)
-        yield field_row("Event", Static(origin or "none", id="origin"))
+        yield field_row("Event", Static(plain(origin or "none"), id="origin"))
         yield field_row("Notes", TextArea(item.notes if item else "", id="notes", compact=True))
 
     def on_mount(self) -> None:

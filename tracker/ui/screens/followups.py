@@ -9,7 +9,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from tracker.domain import Change, FollowUpDraft, FollowUpScope, FollowUpStatus, FollowUpView
 from tracker.ui import keys
-from tracker.ui.formatting import count, cut, due_text, fit_widths
+from tracker.ui.formatting import cell, count, cut, due_text, fit_widths
 from tracker.ui.messages import (
     ActionFailed,
     DataChanged,
@@ -146,9 +146,9 @@ class FollowUpsScreen(TrackerScreen):
                 table.add_row(
                     _state(item),
                     Content.assemble((cut(item.text, widths[1]), style)),
-                    cut(item.owner_name or "—", widths[2]),
+                    cell(item.owner_name or "—", widths[2]),
                     Content.assemble((cut(due_text(item), widths[3]), style)),
-                    cut(item.event_title or "—", widths[4]),
+                    cell(item.event_title or "—", widths[4]),
                     key=str(item.id),
                 )
         if keep is not None and keep.id in self._items:

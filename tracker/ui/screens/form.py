@@ -14,6 +14,7 @@ from textual.widgets import Button, Footer, Input, Select, Static, TextArea
 
 from tracker.errors import UserError
 from tracker.ui import keys
+from tracker.ui.formatting import plain
 from tracker.ui.messages import SaveFailed, SaveSucceeded
 from tracker.ui.screens.confirm import ConfirmScreen
 
@@ -66,7 +67,7 @@ class FormScreen(ModalScreen[ResultT | None], Generic[PlanT, ResultT]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog form"):
-            yield Static(self._title, classes="dialog-title")
+            yield Static(plain(self._title), classes="dialog-title")
             with VerticalScroll(classes="form-body"):
                 yield from self.compose_fields()
             yield Static(id="form-error")
@@ -108,7 +109,7 @@ class FormScreen(ModalScreen[ResultT | None], Generic[PlanT, ResultT]):
 
     def error(self, message: str | None) -> None:
         box = self.query_one("#form-error", Static)
-        box.update(f"✗ {message}" if message else "")
+        box.update(plain(f"✗ {message}") if message else "")
         box.set_class(bool(message), "-shown")
 
     @on(Input.Changed)

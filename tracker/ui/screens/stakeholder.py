@@ -9,7 +9,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from tracker.domain import EventView, StakeholderProfile, StakeholderView
 from tracker.ui import keys
-from tracker.ui.formatting import count, cut, fit_widths
+from tracker.ui.formatting import cell, count, fit_widths, shown, visible_view
 from tracker.ui.messages import (
     ActionFailed,
     DataChanged,
@@ -25,7 +25,7 @@ from tracker.ui.widgets.nav_bar import NavBar
 
 
 def profile_head(profile: StakeholderProfile) -> Content:
-    s = profile.stakeholder
+    s = visible_view(profile.stakeholder)
     facts = " · ".join(filter(None, [s.kind.value, s.title, s.affiliation_name, s.country]))
     lines = [
         Content.assemble((s.name, "bold"), (f"  #{s.id}", "$text-muted")),
@@ -45,7 +45,7 @@ def profile_head(profile: StakeholderProfile) -> Content:
     )
     if profile.affiliates:
         lines.append(
-            Content.assemble(("affiliates ", "$text-muted"), ", ".join(profile.affiliates))
+            Content.assemble(("affiliates ", "$text-muted"), shown(", ".join(profile.affiliates)))
         )
     if s.notes:
         lines.append(Content.assemble((s.notes, "italic")))
@@ -113,8 +113,8 @@ class StakeholderScreen(TrackerScreen):
         for event in profile.timeline:
             cells = (event.when.label, event.kind.value, event.title)
             events.add_row(
-                *(cut(c, w) for c, w in zip(cells, widths, strict=False)),
-                cut(role_of(event, self._stakeholder_id), widths[3]),
+                *map(cell, cells, widths),
+                cell(role_of(event, self._stakeholder_id), widths[3]),
                 key=str(event.id),
             )
         today = self.services.ctx.today()
@@ -133,11 +133,11 @@ class StakeholderScreen(TrackerScreen):
         for label, width in zip(("DUE", "WHAT", "FROM EVENT"), widths, strict=True):
             follow_ups.add_column(label, width=width)
         for item in profile.open_follow_ups:
-            due = cut(item.due.label if item.due else "—", widths[0])
+            due = cell(item.due.label if item.due else "—", widths[0])
             follow_ups.add_row(
                 Content.assemble(("OVERDUE ", "bold $error"), due) if item.overdue else due,
-                cut(item.text, widths[1]),
-                cut(item.event_title or "", widths[2]),
+                cell(item.text, widths[1]),
+                cell(item.event_title or "", widths[2]),
                 key=str(item.id),
             )
         self.query_one("#profile-followups-title", Static).update(
@@ -169,7 +169,9 @@ class StakeholderScreen(TrackerScreen):
     def _show(self, event: EventView | None) -> None:
         stakeholder = self.stakeholder
         if stakeholder is not None:
-            self.post_message(ShowInTimeline(f"with:{quote(stakeholder.name)}", event))
+            name = stakeholder.name  # by id when it would show escaped
+            who = quote(name) if shown(name) == name else f"#{stakeholder.id}"
+            self.post_message(ShowInTimeline(f"with:{who}", event))
 
     def action_back(self) -> None:
         self.app.pop_screen()

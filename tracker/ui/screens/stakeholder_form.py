@@ -9,12 +9,14 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Input, Select, TextArea
 
 from tracker.domain import StakeholderChanges, StakeholderDraft, StakeholderKind, StakeholderView
-from tracker.ui.formatting import join_list, split_list
+from tracker.ui.formatting import join_list, shown_names, split_list, visible_view
 from tracker.ui.screens.form import FormError, FormScreen, field_row
 
 
 def stakeholder_changes(original: StakeholderView, draft: StakeholderDraft) -> StakeholderChanges:
-    """The edit that turns `original` into the form's draft (aliases and tags as differences)."""
+    """The edit that turns `original` into the form's draft (aliases and tags as differences;
+    a field left as the form shows it, control characters escaped, is left as stored)."""
+    original = visible_view(original)
     old_aliases = {a.casefold(): a for a in original.aliases}
     new_aliases = {a.casefold(): a for a in draft.aliases}
     return StakeholderChanges(
@@ -42,8 +44,8 @@ class StakeholderFormScreen(FormScreen[StakeholderDraft, StakeholderView]):
     ) -> None:
         title = f"Edit {stakeholder.name}" if stakeholder else "Add a stakeholder"
         super().__init__(perform, title=title)
-        self._item = stakeholder
-        self._names = names
+        self._item = visible_view(stakeholder) if stakeholder else None
+        self._names = shown_names(names)
 
     def compose_fields(self) -> ComposeResult:
         item = self._item

@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from tracker.domain import Change, StakeholderDraft, StakeholderView
 from tracker.ui import keys
-from tracker.ui.formatting import count, cut, fit_widths
+from tracker.ui.formatting import cell, count, fit_widths, plain, visible_view
 from tracker.ui.messages import ActionFailed, DataChanged, DeleteRefused, StakeholdersLoaded
 from tracker.ui.screens.base import TrackerScreen
 from tracker.ui.screens.stakeholder import StakeholderScreen
@@ -25,7 +25,7 @@ WEIGHTS = (3, 0, 0, 0, 0, 4, 2)
 WIDE = 110  # from this width the title and affiliation get columns of their own
 
 
-def stakeholder_cells(s: StakeholderView, widths: list[int]) -> tuple[str, ...]:
+def stakeholder_cells(s: StakeholderView, widths: list[int]) -> tuple[Content, ...]:
     cells = (
         s.name,
         s.kind.value,
@@ -35,11 +35,12 @@ def stakeholder_cells(s: StakeholderView, widths: list[int]) -> tuple[str, ...]:
         s.title,
         s.affiliation_name or "",
     )
-    return tuple(cut(cell, width) for cell, width in zip(cells, widths, strict=False))
+    return tuple(map(cell, cells, widths))
 
 
 def stakeholder_line(s: StakeholderView) -> Content:
     """The highlighted stakeholder in one line, under the table."""
+    s = visible_view(s)
     facts = " · ".join(filter(None, [s.title, s.affiliation_name, s.country]))
     parts: list[str | tuple[str, str]] = [(s.name, "bold"), "  ", facts]
     if s.aliases:
@@ -70,7 +71,7 @@ class StakeholdersScreen(TrackerScreen):
         yield Footer(compact=True)
 
     @property
-    def table(self) -> DataTable[str]:
+    def table(self) -> DataTable[Content]:
         return self.query_one("#stakeholders", DataTable)
 
     def on_mount(self) -> None:
@@ -123,7 +124,7 @@ class StakeholdersScreen(TrackerScreen):
         search = self.query_one("#stakeholder-search", Input).value
         said = count(len(self._loaded), "stakeholder")
         self.query_one("#stakeholder-count", Static).update(
-            f"{said} matching “{search}”" if search else said
+            plain(f"{said} matching “{search}”") if search else said
         )
 
     @property

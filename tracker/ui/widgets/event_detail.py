@@ -9,6 +9,7 @@ from textual.widgets import Static
 
 from tracker import dates
 from tracker.domain import EventView, FollowUpStatus, FollowUpView
+from tracker.ui.formatting import visible_view
 
 
 def _follow_up(item: FollowUpView) -> Content:
@@ -32,7 +33,9 @@ def _follow_up(item: FollowUpView) -> Content:
 
 
 def event_content(event: EventView) -> Content:
-    """The pane's text for one event (pure: the tests read it too)."""
+    """The pane's text for one event (pure: the tests read it too), its stored text with
+    control characters shown escaped."""
+    event = visible_view(event)
     lines: list[Content] = [
         Content.assemble((event.title, "bold")),
         Content.assemble(

@@ -15,6 +15,7 @@ from textual.widgets import Input, Static
 
 from tracker.domain import EventKind, EventStatus
 from tracker.ui import keys
+from tracker.ui.formatting import shown, shown_names
 from tracker.ui.query import KEYS, DayBound, ParsedQuery, describe_filter, parse_query, quote
 
 _LAST = re.compile(r"""(?:^|\s)(?P<key>[A-Za-z]+):(?:"(?P<quoted>[^"]*)|(?P<bare>[^\s"']*))$""")
@@ -43,9 +44,9 @@ class QuerySuggester(Suggester):
         if key == "status":
             return tuple(s.value for s in EventStatus)
         if key == "with":
-            return tuple(self._names())
+            return tuple(shown_names(self._names()))
         if key == "tag":
-            return tuple(self._tags())
+            return tuple(shown_names(self._tags()))
         return ()
 
     def quoted(self, value: str) -> str | None:
@@ -55,7 +56,8 @@ class QuerySuggester(Suggester):
         if match is None:
             return None
         typed = match.group("name")
-        name = next((n for n in self._names() if n.casefold() == typed.casefold()), None)
+        names = shown_names(self._names())
+        name = next((n for n in names if n.casefold() == typed.casefold()), None)
         return None if name is None else value[: match.start("name")] + quote(name)
 
     async def get_suggestion(self, value: str) -> str | None:
@@ -164,10 +166,10 @@ class FilterBar(Vertical):
         error = problem or self.parsed.error
         self.set_class(error is not None, "-error")
         if error:
-            content = Content.assemble(("✗ ", "bold $error"), (error, "$error"))
+            content = Content.assemble(("✗ ", "bold $error"), (shown(error), "$error"))
         else:
             content = Content.assemble(
-                ("showing ", "$text-muted"), describe_filter(self.parsed.filter)
+                ("showing ", "$text-muted"), shown(describe_filter(self.parsed.filter))
             )
         if content != self._state:  # asked at every cursor move: redraw only on a change
             self._state = content

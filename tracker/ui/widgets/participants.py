@@ -11,6 +11,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Input, Select, Static
 
 from tracker.domain import Attendance, ParticipantSpec, Role
+from tracker.ui.formatting import plain
 
 
 def is_known(name: str, known: frozenset[str]) -> bool:
@@ -66,7 +67,7 @@ class ParticipantRow(Horizontal):
         return ParticipantSpec(name, role, attendance)
 
     def hint(self, text: str) -> None:
-        self.query_one(".participant-hint", Static).update(text)
+        self.query_one(".participant-hint", Static).update(plain(text))
 
 
 class ParticipantsEditor(Vertical):

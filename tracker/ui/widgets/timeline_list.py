@@ -25,7 +25,7 @@ from tracker.domain import (
 )
 from tracker.errors import Cancelled, UserError
 from tracker.ui import keys
-from tracker.ui.formatting import month_of, month_title, participants_short
+from tracker.ui.formatting import month_of, month_title, participants_short, shown
 from tracker.ui.messages import (
     ChunkLoaded,
     TimelineFailed,
@@ -91,7 +91,9 @@ class Columns:
 
 
 def _fit(text: str, width: int, *, right: bool = False) -> str:
-    """`text` in exactly `width` cells: padded, or cut with an ellipsis."""
+    """`text` in exactly `width` cells: padded, or cut with an ellipsis (control characters
+    shown escaped: the segments go to the terminal as they are)."""
+    text = shown(text)
     length = cell_len(text)
     if length > width:
         return set_cell_size(text, width - 1) + "…" if width > 0 else ""
