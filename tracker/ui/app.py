@@ -18,6 +18,7 @@ from tracker.ui import keys
 from tracker.ui.commands import TrackerCommands
 from tracker.ui.messages import (
     ActionFailed,
+    ChangedElsewhere,
     DataChanged,
     ItemRemoved,
     NamesLoaded,
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from tracker.ui.screens.stakeholders import StakeholdersScreen
 
 DARK, LIGHT = "textual-dark", "textual-light"
+POLL_EVERY = 0.5  # seconds between asking whether someone else changed the data
 
 
 class TrackerApp(App[None]):
@@ -55,6 +57,8 @@ class TrackerApp(App[None]):
         self.data_version = 0
         self._shown = False
         self._frozen = False
+        self._elsewhere = 0  # changes by others seen so far (services.changes.version)
+        self._polling = False
         self.theme = DARK
         self.add_mode("timeline", lambda: TimelineScreen())
         self.add_mode("stakeholders", _stakeholders_screen)
@@ -73,6 +77,7 @@ class TrackerApp(App[None]):
         if not self._shown:
             self._shown = True
             self.call_after_refresh(self.load_names)  # after it is painted: no contention
+            self.call_after_refresh(self._watch_changes)
 
     # -- shared state ------------------------------------------------------------------------
 
@@ -120,6 +125,38 @@ class TrackerApp(App[None]):
             for screen in stack:
                 if not isinstance(screen, ModalScreen):
                     screen.post_message(DataChanged(note, event_id, day))
+
+    def _watch_changes(self) -> None:
+        """From now on what others change shows by itself (polled off the event loop)."""
+        self._poll_changes()
+        self.set_interval(POLL_EVERY, self._poll_changes, name="poll-changes")
+
+    def _poll_changes(self) -> None:
+        if not self._polling:  # a slow database: one question at a time
+            self._polling = True
+            self._check_changes()
+
+    @work(thread=True, group="changes", name="check-changes", exit_on_error=False)
+    def _check_changes(self) -> None:
+        """Whether another process committed (one cheap read, off the event loop)."""
+        try:
+            version = self.services.changes.version()
+        except Exception:
+            return  # the database is away for a moment: the next poll asks again
+        finally:
+            self._polling = False
+        if version != self._elsewhere:
+            self.post_message(ChangedElsewhere(version))
+
+    def on_changed_elsewhere(self, message: ChangedElsewhere) -> None:
+        if message.version != self._elsewhere:
+            self._elsewhere = message.version
+            self.changed()
+
+    def action_reload(self) -> None:
+        """Read everything on screen again (`R`)."""
+        self.changed()
+        self.notify("Reloaded.", timeout=2)
 
     def on_item_removed(self, message: ItemRemoved) -> None:
         self.undo_stack.push(message.deleted)

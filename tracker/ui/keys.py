@@ -12,6 +12,7 @@ APP: list[BindingType] = [
     Binding("question_mark", "help", "Help", key_display="?"),
     Binding("ctrl+t", "toggle_theme", "Light/dark theme", show=False),
     Binding("q", "quit", "Quit", show=False),
+    Binding("R", "reload", "Reload", show=False, tooltip="Read the data on screen again"),
 ]
 
 TIMELINE: list[BindingType] = [

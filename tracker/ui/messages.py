@@ -197,3 +197,10 @@ class FollowUpToggled(Message):
     """Space flipped a follow-up between done and open."""
 
     item: FollowUpView
+
+
+@dataclass
+class ChangedElsewhere(Message):
+    """Someone else (another process, a colleague) committed: `version` counts those seen."""
+
+    version: int
