@@ -4,14 +4,23 @@ from __future__ import annotations
 
 
 class UserError(Exception):
-    """Bad input or a refused action. The message is shown as-is, on one line."""
+    """Bad input or a refused action. The message is shown as-is, on one line.
 
-    def __init__(self, message: str) -> None:
-        super().__init__(" ".join(message.split()))
+    `cli` is advice that only the command line can follow (`; use --force to ...`): it ends
+    the message the CLI prints, and the app shows `said`, the message without it."""
+
+    def __init__(self, message: str, *, cli: str = "") -> None:
+        super().__init__(" ".join((message + cli).split()))
+        self.said = " ".join(message.split())
 
     @property
     def message(self) -> str:
         return str(self.args[0])
+
+
+def said(exc: BaseException) -> str:
+    """What the app shows of an error: a UserError's message without command-line advice."""
+    return exc.said if isinstance(exc, UserError) else str(exc)
 
 
 class NotFound(UserError):

@@ -6,15 +6,17 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Static
 
-from tests.ui.conftest import settle
+from tests.ui.conftest import settle, type_text
 from tracker.clock import FixedClock
-from tracker.domain import EventChanges
+from tracker.domain import EventChanges, StakeholderDraft, StakeholderKind
 from tracker.services import Services, open_services
 from tracker.settings import Settings
 from tracker.ui.app import TrackerApp
 from tracker.ui.screens.timeline import TimelineScreen
 from tracker.ui.widgets.event_detail import EventDetail
+from tracker.ui.widgets.participants import ParticipantsEditor
 from tracker.ui.widgets.timeline_list import TimelineList
 
 SUMMIT = "Summit of the Americas"
@@ -80,3 +82,87 @@ async def test_reload_key_reads_again_and_own_writes_reload_once(
 
 def detail_text(app: TrackerApp) -> str:
     return app.screen.query_one(EventDetail).text
+
+
+def list_text(app: TrackerApp) -> str:
+    widget = timeline(app)
+    return "\n".join(widget.render_line(y).text for y in range(widget.size.height))
+
+
+def toasts(app: TrackerApp) -> str:
+    """The notifications on show (Textual keeps them in the app until they time out)."""
+    return " ".join(n.message for n in app._notifications)
+
+
+async def test_a_filter_that_does_not_parse_shows_no_stale_rows_and_exports_nothing(
+    app: TrackerApp,
+) -> None:
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"kind:summit")
+        await settle(pilot)
+        assert timeline(app).visible_rows() and "Summit" in list_text(app)
+        await pilot.press(*" kind:zz")
+        await settle(pilot)
+        assert timeline(app).visible_rows() == []
+        assert timeline(app).current is None
+        assert "The filter is incomplete" in list_text(app)
+        assert SUMMIT not in list_text(app)
+        await pilot.press("down")  # to the list
+        assert app.focused is timeline(app)
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, TimelineScreen)  # no export dialog
+        assert "Not exported: the filter is incomplete" in toasts(app)
+        await pilot.press("R")  # a reload does not bring the earlier query's rows back
+        await settle(pilot)
+        assert timeline(app).visible_rows() == []
+        await pilot.press("slash", "backspace", "backspace", "backspace", "backspace")
+        await pilot.press("backspace", "backspace", "backspace", "backspace")
+        await settle(pilot)
+        assert timeline(app).suspended is None
+        current = timeline(app).current
+        assert current is not None and current.kind.value == "summit"
+        assert "Summit" in list_text(app)
+
+
+async def test_messages_from_the_services_carry_no_command_line_flags(
+    app: TrackerApp, other: Services
+) -> None:
+    """A participant deleted by someone else while the form was open: the refusal says so
+    in the app's words, not the CLI's (`--create`)."""
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        other.stakeholders.add(StakeholderDraft("Ana Fuentes", StakeholderKind.PERSON))
+        await pilot.press("R")
+        await settle(pilot)
+        assert "Ana Fuentes" in app.names
+        await pilot.press("e")
+        await settle(pilot)
+        editor = app.screen.query_one(ParticipantsEditor)
+        editor.rows[-1].name_input.focus()
+        await type_text(pilot, "Ana Fuentes")
+        await settle(pilot)
+        other.stakeholders.delete("Ana Fuentes")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        error = str(app.screen.query_one("#form-error", Static).render())
+        assert "no stakeholder named 'Ana Fuentes'" in error
+        assert "--" not in error
+
+
+def test_the_apps_own_texts_name_no_command_line_flags() -> None:
+    import ast
+    import re
+    from pathlib import Path
+
+    import tracker.ui
+
+    flag = re.compile(r"(?<![\w-])--[a-z]")
+    found = []
+    for path in Path(tracker.ui.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            text = node.value if isinstance(node, ast.Constant) else None
+            if isinstance(text, str) and flag.search(text):
+                found.append(f"{path.name}: {text[:60]!r}")
+    assert found == []

@@ -246,9 +246,9 @@ class StakeholderService:
             if any(refs.values()) and not force:
                 said = ", ".join(f"{n} {what}" for what, n in refs.items() if n)
                 raise Conflict(
-                    f"{stakeholder.name} is referred to by {said}; "
-                    "use --force to delete anyway (participations are removed, "
-                    "follow-ups and affiliates lose the link)"
+                    f"{stakeholder.name} is referred to by {said}",
+                    cli="; use --force to delete anyway (participations are removed, "
+                    "follow-ups and affiliates lose the link)",
                 )
             payload: dict[str, object] = {
                 c.key: getattr(stakeholder, c.key) for c in Stakeholder.__table__.columns

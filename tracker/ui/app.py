@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 
 from tracker.clock import Clock
 from tracker.domain import Deleted
+from tracker.errors import said
 from tracker.settings import Settings
 from tracker.ui import keys
 from tracker.ui.commands import TrackerCommands
@@ -214,7 +215,7 @@ class TrackerApp(App[None]):
             else:
                 self.services.followups.restore(deleted)
         except Exception as exc:
-            message = str(exc)  # a UserError is already one line
+            message = said(exc)  # a UserError is already one line
             self.post_message(RestoreFailed(deleted, message))
             return
         self.post_message(Restored(deleted, event_id, day))

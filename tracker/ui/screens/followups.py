@@ -8,6 +8,7 @@ from textual.content import Content
 from textual.widgets import Footer, Static
 
 from tracker.domain import FollowUpDraft, FollowUpScope, FollowUpStatus, FollowUpView
+from tracker.errors import said
 from tracker.ui import keys
 from tracker.ui.formatting import count, cut, due_text, fit_widths
 from tracker.ui.messages import (
@@ -176,7 +177,7 @@ class FollowUpsScreen(TrackerScreen):
         try:
             item = self.services.followups.toggle_done(follow_up_id)
         except Exception as exc:
-            message = str(exc)  # a UserError is already one line
+            message = said(exc)  # a UserError is already one line
             self.post_message(ActionFailed(f"could not change it: {message}"))
             return
         self.post_message(FollowUpToggled(item))
@@ -232,7 +233,7 @@ class FollowUpsScreen(TrackerScreen):
         try:
             deleted = self.services.followups.delete(follow_up_id)
         except Exception as exc:
-            message = str(exc)  # a UserError is already one line
+            message = said(exc)  # a UserError is already one line
             self.post_message(ActionFailed(f"could not delete: {message}"))
             return
         self.post_message(ItemRemoved(deleted))

@@ -143,7 +143,7 @@ class FormScreen(ModalScreen[ResultT | None], Generic[PlanT, ResultT]):
         try:
             result = self._perform(plan, create)
         except UserError as exc:
-            self.post_message(SaveFailed(exc.message))
+            self.post_message(SaveFailed(exc.said))
         except Exception as exc:
             self.post_message(SaveFailed(f"could not save: {exc}"))
         else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual import work
 
 from tracker.domain import StakeholderDraft, StakeholderView
-from tracker.errors import Conflict
+from tracker.errors import Conflict, said
 from tracker.ui.messages import ActionFailed, DeleteRefused, ItemRemoved
 from tracker.ui.screens.base import TrackerScreen
 from tracker.ui.screens.confirm import ConfirmScreen
@@ -26,10 +26,10 @@ def _delete(screen: TrackerScreen, stakeholder: StakeholderView, force: bool) ->
     try:
         deleted = screen.services.stakeholders.delete(f"#{stakeholder.id}", force=force)
     except Conflict as exc:
-        screen.post_message(DeleteRefused(stakeholder, exc.message))
+        screen.post_message(DeleteRefused(stakeholder, exc.said))
         return
     except Exception as exc:
-        message = str(exc)  # a UserError is already one line
+        message = said(exc)  # a UserError is already one line
         screen.post_message(ActionFailed(f"could not delete: {message}"))
         return
     screen.post_message(ItemRemoved(deleted))
@@ -50,7 +50,6 @@ def ask_delete(screen: TrackerScreen, stakeholder: StakeholderView) -> None:
 
 def ask_force(screen: TrackerScreen, refused: DeleteRefused) -> None:
     """Say who still refers to them, and delete anyway if asked to."""
-    said = refused.message.split("; use --force")[0]
 
     def answered(yes: bool | None) -> None:
         if yes:
@@ -58,8 +57,8 @@ def ask_force(screen: TrackerScreen, refused: DeleteRefused) -> None:
 
     screen.app.push_screen(
         ConfirmScreen(
-            f"{said}. Delete anyway? Their participations go; follow-ups and affiliates lose "
-            "the link. u undoes it.",
+            f"{refused.message}. Delete anyway? Their participations go; follow-ups and "
+            "affiliates lose the link. u undoes it.",
             yes="Delete anyway",
         ),
         answered,

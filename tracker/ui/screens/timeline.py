@@ -14,6 +14,7 @@ from textual.timer import Timer
 from textual.widgets import Footer
 
 from tracker.domain import EventDraft, EventFilter, EventView, FollowUpDraft
+from tracker.errors import said
 from tracker.ui import keys
 from tracker.ui.formatting import count, default_export_name, position
 from tracker.ui.messages import (
@@ -39,6 +40,8 @@ if TYPE_CHECKING:  # the forms are imported when first opened: the timeline show
 
 WIDE = 120  # from this width the details sit beside the list
 DETAIL_PAUSE = 0.1  # seconds between detail pane updates while the cursor keeps moving
+INCOMPLETE = "The filter is incomplete: finish it, or press escape to clear it."
+REFUSED = "The filter cannot be applied (see above): change it, or press escape to clear it."
 
 
 class TimelineScreen(TrackerScreen):
@@ -51,6 +54,7 @@ class TimelineScreen(TrackerScreen):
         self._detail_shown = 0.0
         self._detail_timer: Timer | None = None
         self._full: EventView | None = None
+        self._resume: EventView | None = None  # where the cursor was before a broken query
 
     def compose(self) -> ComposeResult:
         yield NavBar("timeline")
@@ -86,6 +90,8 @@ class TimelineScreen(TrackerScreen):
     # -- loading -----------------------------------------------------------------------------
 
     def reload(self, message: DataChanged | None = None) -> None:
+        if self.timeline.suspended is not None:
+            return  # no rows shown: the query that comes next reads the data afresh
         self._detail_for = None  # the same event may have changed: show it afresh
         self.timeline.set_today(self.today)
         self.timeline.load(self.timeline.filter, self._anchor(message))
@@ -108,6 +114,8 @@ class TimelineScreen(TrackerScreen):
         self.filter_bar.show_state()
         if parsed.ok:
             self.timeline.load(parsed.filter, Anchor(day or self.today, event_id))
+        else:
+            self._suspend()
         self.timeline.focus()
 
     @on(FilterBar.Changed)
@@ -115,12 +123,22 @@ class TimelineScreen(TrackerScreen):
         # Applied at every keystroke: a newer query abandons the reads of the one before.
         if message.parsed.ok:
             self._apply_filter()
+        else:
+            self._suspend()
+
+    def _suspend(self, reason: str = INCOMPLETE) -> None:
+        """A query that does not parse (or was refused): the list shows no rows of an
+        earlier one."""
+        if self.timeline.suspended is None:
+            self._resume = self.timeline.current
+        self.timeline.suspend(reason)
 
     def _apply_filter(self) -> None:
         parsed = self.filter_bar.parsed
-        if not parsed.ok or parsed.filter == self.timeline.filter:
+        suspended = self.timeline.suspended is not None
+        if not parsed.ok or (parsed.filter == self.timeline.filter and not suspended):
             return
-        current = self.timeline.current
+        current = self.timeline.current or self._resume
         anchor = Anchor(current.when.start, current.id) if current else Anchor(self.today)
         self.timeline.load(parsed.filter, anchor)
 
@@ -135,6 +153,9 @@ class TimelineScreen(TrackerScreen):
     def on_timeline_failed(self, message: TimelineFailed) -> None:
         self.tracker.timeline_shown()
         self.filter_bar.show_state(problem=message.message)
+        parsed = self.filter_bar.parsed
+        if parsed.ok and parsed.filter != self.timeline.filter:  # the rows are another query's
+            self._suspend(REFUSED)
 
     def on_timeline_highlighted(self, message: TimelineHighlighted) -> None:
         self.tracker.timeline_shown()
@@ -142,7 +163,9 @@ class TimelineScreen(TrackerScreen):
         if parsed.ok and parsed.filter == self.timeline.filter:
             self.filter_bar.show_state()  # a refused query's message no longer applies
         self.filter_bar.show_position(
-            position(message.index, message.total, exact=message.exact)
+            ""
+            if self.timeline.suspended is not None
+            else position(message.index, message.total, exact=message.exact)
             if message.total
             else count(0, "event")
         )
@@ -205,13 +228,15 @@ class TimelineScreen(TrackerScreen):
             box.value = ""
         self.filter_bar.parsed = ParsedQuery("", EventFilter())
         self.filter_bar.show_state()
-        if not self.timeline.filter.is_empty():
-            current = self.timeline.current
+        if not self.timeline.filter.is_empty() or self.timeline.suspended is not None:
+            current = self.timeline.current or self._resume
             anchor = Anchor(current.when.start, current.id) if current else Anchor(self.today)
             self.timeline.load(EventFilter(), anchor)
         self.timeline.focus()
 
     def action_today(self) -> None:
+        if self.timeline.suspended is not None:
+            return
         self.timeline.load(self.timeline.filter, Anchor(self.today))
 
     def _full_current(self) -> EventView | None:
@@ -290,7 +315,7 @@ class TimelineScreen(TrackerScreen):
         try:
             deleted = self.services.events.delete(event_id)
         except Exception as exc:
-            message = str(exc)  # a UserError is already one line
+            message = said(exc)  # a UserError is already one line
             self.post_message(ActionFailed(f"could not delete: {message}"))
             return
         self.post_message(ItemRemoved(deleted))
@@ -325,6 +350,12 @@ class TimelineScreen(TrackerScreen):
     def action_export(self) -> None:
         from tracker.ui.screens.export import ExportScreen
 
+        if self.timeline.suspended is not None or not self.filter_bar.parsed.ok:
+            self.notify(
+                "Not exported: the filter is incomplete. Finish it, or press escape to clear it.",
+                severity="warning",
+            )
+            return
         flt = self.timeline.filter
         services = self.services
         default = Path("~").expanduser() / default_export_name(self.today)

@@ -23,7 +23,7 @@ from tracker.domain import (
     TimelineKey,
     Window,
 )
-from tracker.errors import Cancelled, UserError
+from tracker.errors import Cancelled, UserError, said
 from tracker.ui import keys
 from tracker.ui.formatting import month_of, month_title, participants_short
 from tracker.ui.messages import (
@@ -163,6 +163,7 @@ class TimelineList(ScrollView, can_focus=True):
         self._strips: dict[tuple[object, ...], tuple[EventView | None, _Styles, Strip]] = {}
         self._pass: tuple[int, _Styles] | None = None
         self.loaded = False
+        self.suspended: str | None = None  # why no rows show (a query that does not parse)
 
     # -- what the screen reads ---------------------------------------------------------------
 
@@ -211,6 +212,22 @@ class TimelineList(ScrollView, can_focus=True):
         self._jumping = False
         self._load_worker(self._generation, flt, anchor)
 
+    def suspend(self, reason: str) -> None:
+        """Show no rows, only `reason`, until the next load: the rows of an earlier query
+        would read as this one's answer. Reads in flight are abandoned."""
+        self._generation += 1
+        self._requested = {}
+        self._extending.clear()
+        self._jumping = False
+        self.suspended = reason
+        self._set_rows(Window((), (), False, False), 0)
+        self._total, self._cursor, self._located, self.loaded = 0, 0, True, True
+        self._today_index = -1
+        self._update_virtual_size()
+        self.scroll_to(y=0, animate=False, force=True)
+        self._changed()
+        self._highlighted()
+
     def set_today(self, today: dt.date) -> None:
         self._today = today
 
@@ -248,7 +265,7 @@ class TimelineList(ScrollView, can_focus=True):
         except Cancelled:
             return
         except UserError as exc:
-            self.post_message(TimelineFailed(generation, exc.message))
+            self.post_message(TimelineFailed(generation, exc.said))
             return
         except Exception as exc:  # a broken database must not take the app down
             self.post_message(TimelineFailed(generation, f"could not read the timeline: {exc}"))
@@ -276,7 +293,7 @@ class TimelineList(ScrollView, can_focus=True):
         except Cancelled:
             return
         except Exception as exc:
-            self.post_message(TimelineFailed(generation, str(exc)))  # a UserError is one line
+            self.post_message(TimelineFailed(generation, said(exc)))  # a UserError is one line
             return
         self.post_message(ChunkLoaded(generation, after, edge, window))
 
@@ -285,7 +302,7 @@ class TimelineList(ScrollView, can_focus=True):
         try:
             offset, window = self._source.window_at(flt, offset, 2 * CHUNK)
         except Exception as exc:
-            self.post_message(TimelineFailed(generation, str(exc)))
+            self.post_message(TimelineFailed(generation, said(exc)))
             return
         self.post_message(TimelineJumped(generation, offset, window))
 
@@ -295,6 +312,7 @@ class TimelineList(ScrollView, can_focus=True):
             return
         window = message.window
         self._filter = self._requested.get(message.generation, self._filter)
+        self.suspended = None
         self._extending.clear()
         self._jumping = False
         # Until the filter is located, the rows sit where the cursor was (or at the start).
@@ -505,12 +523,16 @@ class TimelineList(ScrollView, can_focus=True):
         self.move_to(self._cursor + max(self._row_height() - 2, 1))
 
     def action_first(self) -> None:
+        if self.suspended is not None:
+            return
         if self._base == 0 and not self._more_before:
             self.move_to(0)
         else:
             self.load(self._filter, Anchor(START))
 
     def action_last(self) -> None:
+        if self.suspended is not None:
+            return
         if not self._more_after:
             self.move_to(self._base + len(self._rows) - 1)
         else:
@@ -661,7 +683,8 @@ class TimelineList(ScrollView, can_focus=True):
         # after a layout (each keystroke in the filter box), and a scroll moves lines.
         line = lines[y]
         row = self.row(line.index) if line.kind == "row" else None
-        key = (line, width, line.index == self._cursor, self._today, self._filter.is_empty())
+        cursor, empty = line.index == self._cursor, self._filter.is_empty()
+        key = (line, width, cursor, self._today, empty, self.suspended)
         drawn = self._strips.get(key)
         if drawn is not None and drawn[0] is row and drawn[1] is styles:
             return drawn[2]
@@ -707,7 +730,9 @@ class TimelineList(ScrollView, can_focus=True):
             return [Segment(text + " " + _fit("OPEN", cols.open, right=True), style)]
         if line.kind == "empty":
             message = (
-                "No events yet: press a to add one."
+                self.suspended
+                if self.suspended is not None
+                else "No events yet: press a to add one."
                 if self._filter.is_empty()
                 else "No events match this filter: press escape to clear it."
             )
