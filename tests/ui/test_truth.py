@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -10,10 +11,16 @@ from textual.widgets import Static
 
 from tests.ui.conftest import settle, type_text
 from tracker.clock import FixedClock
-from tracker.domain import EventChanges, StakeholderDraft, StakeholderKind
+from tracker.domain import (
+    EventChanges,
+    EventDraft,
+    EventKind,
+    StakeholderDraft,
+    StakeholderKind,
+)
 from tracker.services import Services, open_services
 from tracker.settings import Settings
-from tracker.ui.app import TrackerApp
+from tracker.ui.app import TrackerApp, create_app
 from tracker.ui.screens.timeline import TimelineScreen
 from tracker.ui.widgets.event_detail import EventDetail
 from tracker.ui.widgets.participants import ParticipantsEditor
@@ -166,3 +173,56 @@ def test_the_apps_own_texts_name_no_command_line_flags() -> None:
             if isinstance(text, str) and flag.search(text):
                 found.append(f"{path.name}: {text[:60]!r}")
     assert found == []
+
+
+async def test_the_timeline_shows_each_status_and_flags_a_past_event_still_planned(
+    settings: Settings,
+) -> None:
+    later = FixedClock.on(dt.date(2024, 1, 15))
+    services = open_services(settings, later)
+    app = create_app(settings, services, later)
+    try:
+        async with app.run_test(size=(120, 30)) as pilot:
+            await settle(pilot)
+            await pilot.press("home")
+            await settle(pilot)
+            text = list_text(app)
+            assert "STATUS" in text.splitlines()[0]
+            assert "held" in text
+            summit = next(line for line in text.splitlines() if "Summit of the Americas" in line)
+            assert "⚑ planned" in summit
+            held = next(line for line in text.splitlines() if "US-ASEAN Special Summit" in line)
+            assert "held" in held and "⚑" not in held
+            await pilot.press("end")
+            await settle(pilot)
+            assert "still planned" in detail_text(app)
+    finally:
+        services.close()
+
+
+async def test_today_comes_from_the_clock_not_the_computer(app: TrackerApp) -> None:
+    """On June 6, 2022 (the frozen clock) the summit is planned and not flagged."""
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        assert "⚑" not in list_text(app)
+        assert "still planned" not in detail_text(app)
+
+
+async def test_the_date_column_fits_its_longest_label_when_wide(
+    app: TrackerApp, services: Services, settings: Settings, clock: FixedClock
+) -> None:
+    event, _ = services.events.add(
+        EventDraft("Call with the Secretary", EventKind.CALL, "June 28, 2022 3:30pm -04:00")
+    )
+    label = event.when.label
+    assert len(label) > 17
+    async with app.run_test(size=(200, 30)) as pilot:
+        await settle(pilot)
+        assert label in list_text(app)
+    narrow = create_app(settings, services, clock)
+    async with narrow.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("end")
+        await settle(pilot)
+        assert label not in list_text(narrow)  # no room: cut, the title keeps its room
+        assert label[:10] in list_text(narrow)

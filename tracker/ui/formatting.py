@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from tracker.domain import EventView, FollowUpStatus, FollowUpView, When, names_short
+from tracker.domain import EventStatus, EventView, FollowUpStatus, FollowUpView, When, names_short
 
 MONTHS = (
     "January",
@@ -97,3 +97,13 @@ def fit_widths(room: int, mins: Sequence[int], weights: Sequence[int]) -> list[i
 def cut(text: str, width: int) -> str:
     """`text` in at most `width` cells, with an ellipsis when it was longer."""
     return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
+
+
+def past_but_planned(view: EventView, today: dt.date) -> bool:
+    """Still "planned" though its last day has passed: the staffer should say what happened."""
+    return view.status is EventStatus.PLANNED and view.when.end < today
+
+
+def status_label(view: EventView, today: dt.date) -> str:
+    """The status column: `⚑ planned` flags one still planned after its date."""
+    return "⚑ " + view.status.value if past_but_planned(view, today) else view.status.value

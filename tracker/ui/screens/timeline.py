@@ -198,7 +198,7 @@ class TimelineScreen(TrackerScreen):
             return
         if event.id != self._detail_for:
             self._detail_for = event.id
-            detail.show(event)
+            detail.show(event, today=self.today)
             self._load_detail(event.id)
 
     @work(thread=True, exclusive=True, group="detail", name="event-detail", exit_on_error=False)
@@ -211,7 +211,7 @@ class TimelineScreen(TrackerScreen):
 
     def on_detail_loaded(self, message: DetailLoaded) -> None:
         if message.event.id == self._detail_for:
-            self.query_one(EventDetail).show(message.event)
+            self.query_one(EventDetail).show(message.event, today=self.today)
             self._full = message.event
 
     def on_timeline_selected(self, message: TimelineSelected) -> None:

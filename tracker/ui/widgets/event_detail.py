@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
@@ -9,6 +11,7 @@ from textual.widgets import Static
 
 from tracker import dates
 from tracker.domain import EventView, FollowUpStatus, FollowUpView
+from tracker.ui.formatting import past_but_planned
 
 
 def _follow_up(item: FollowUpView) -> Content:
@@ -31,8 +34,9 @@ def _follow_up(item: FollowUpView) -> Content:
     return Content.assemble(*parts)
 
 
-def event_content(event: EventView) -> Content:
-    """The pane's text for one event (pure: the tests read it too)."""
+def event_content(event: EventView, today: dt.date | None = None) -> Content:
+    """The pane's text for one event (pure: the tests read it too); with `today`, an event
+    still planned after its date is flagged."""
     lines: list[Content] = [
         Content.assemble((event.title, "bold")),
         Content.assemble(
@@ -44,6 +48,15 @@ def event_content(event: EventView) -> Content:
             (f"  #{event.id}", "$text-muted"),
         ),
     ]
+    if today is not None and past_but_planned(event, today):
+        lines.append(
+            Content.assemble(
+                (
+                    "⚑ its date has passed but it is still planned: press e to set its status",
+                    "bold $error",
+                )
+            )
+        )
     if event.location:
         lines.append(Content.assemble(("at ", "$text-muted"), event.location))
     if event.tags:
@@ -80,12 +93,14 @@ class EventDetail(VerticalScroll, can_focus=False):
     def compose(self) -> ComposeResult:
         yield Static(id="detail-body")
 
-    def show(self, event: EventView | None, *, loading: bool = False) -> None:
+    def show(
+        self, event: EventView | None, *, loading: bool = False, today: dt.date | None = None
+    ) -> None:
         body = self.query_one("#detail-body", Static)
         if event is None:
             body.update(Content.assemble(("…" if loading else "No event selected.", "$text-muted")))
         else:
-            body.update(event_content(event))
+            body.update(event_content(event, today))
         self.scroll_home(animate=False)
 
     @property

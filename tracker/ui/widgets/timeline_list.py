@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -25,7 +25,13 @@ from tracker.domain import (
 )
 from tracker.errors import Cancelled, UserError, said
 from tracker.ui import keys
-from tracker.ui.formatting import month_of, month_title, participants_short
+from tracker.ui.formatting import (
+    month_of,
+    month_title,
+    participants_short,
+    past_but_planned,
+    status_label,
+)
 from tracker.ui.messages import (
     ChunkLoaded,
     TimelineFailed,
@@ -70,24 +76,34 @@ class _Line:
     new_year: bool = False
 
 
+WHEN = 17  # the date column's width where the terminal has no room for more
+TITLE_ROOM = 40  # a longer date label widens its column only while this much is left
+WITH_FROM = 100  # terminal width from which the participants get a column
+
+
 @dataclass(frozen=True, slots=True)
 class Columns:
     """Cell widths for one terminal width; `with_` is 0 when there is no room for it."""
 
     when: int
     kind: int
+    status: int
     title: int
     with_: int
     open: int = 4
 
     @classmethod
-    def fit(cls, width: int) -> Columns:
-        when, kind, gaps = 17, 12, 5
-        rest = max(width - when - kind - 4 - gaps - 1, 10)
-        if width < 70:
-            return cls(when, kind, rest, 0)
+    def fit(cls, width: int, longest: int = WHEN) -> Columns:
+        """The columns for `width` cells; the date column as wide as the `longest` label
+        where the terminal has room for it."""
+        kind, status, gaps = 12, 9, 6
+        fixed = kind + status + 4 + gaps + 1
+        when = max(WHEN, min(longest, width - fixed - TITLE_ROOM))
+        rest = max(width - when - fixed, 10)
+        if width < WITH_FROM:
+            return cls(when, kind, status, rest, 0)
         with_ = min(max(rest * 2 // 5, 14), 40)
-        return cls(when, kind, rest - with_, with_)
+        return cls(when, kind, status, rest - with_, with_)
 
 
 def _fit(text: str, width: int, *, right: bool = False) -> str:
@@ -113,6 +129,7 @@ class _Styles:
     open: Style
     cancelled: Style
     postponed: Style
+    stale: Style
 
 
 class TimelineList(ScrollView, can_focus=True):
@@ -133,6 +150,7 @@ class TimelineList(ScrollView, can_focus=True):
         "timeline--cursor-blurred",
         "timeline--muted",
         "timeline--open",
+        "timeline--stale",
     }
 
     def __init__(self, source: TimelineSource, today: dt.date, *, id: str | None = None) -> None:
@@ -162,6 +180,7 @@ class TimelineList(ScrollView, can_focus=True):
         self._line_styles: tuple[tuple[object, ...], _Styles] | None = None
         self._strips: dict[tuple[object, ...], tuple[EventView | None, _Styles, Strip]] = {}
         self._pass: tuple[int, _Styles] | None = None
+        self._longest = WHEN  # the longest date label among the rows loaded
         self.loaded = False
         self.suspended: str | None = None  # why no rows show (a query that does not parse)
 
@@ -389,6 +408,7 @@ class TimelineList(ScrollView, can_focus=True):
             elif self._base < NEAR and not self._located:
                 self._shift(CHUNK)  # an estimate ran out of room above: make some
         self._trim()
+        self._longest = self._longest_label(window.rows, self._longest)
         self._today_index = self._find_today()
         if not self._located:
             self._total = self._estimate()
@@ -420,9 +440,15 @@ class TimelineList(ScrollView, can_focus=True):
 
     def _set_rows(self, window: Window, base: int) -> None:
         self._rows, self._keys = list(window.rows), list(window.keys)
+        self._longest = self._longest_label(self._rows, WHEN)
         self._more_before, self._more_after = window.more_before, window.more_after
         self._base = base
         self._today_index = self._find_today()
+
+    @staticmethod
+    def _longest_label(rows: Iterable[EventView], longest: int) -> int:
+        """The widest date label of `rows` (at least `longest`): the date column fits it."""
+        return max(longest, max((cell_len(row.when.label) for row in rows), default=0))
 
     def _estimate(self) -> int:
         """The timeline's length as far as the loaded rows tell (until it is located)."""
@@ -684,7 +710,7 @@ class TimelineList(ScrollView, can_focus=True):
         line = lines[y]
         row = self.row(line.index) if line.kind == "row" else None
         cursor, empty = line.index == self._cursor, self._filter.is_empty()
-        key = (line, width, cursor, self._today, empty, self.suspended)
+        key = (line, width, cursor, self._today, empty, self.suspended, self._longest)
         drawn = self._strips.get(key)
         if drawn is not None and drawn[0] is row and drawn[1] is styles:
             return drawn[2]
@@ -715,15 +741,21 @@ class TimelineList(ScrollView, can_focus=True):
                     open=base + style("timeline--open"),
                     cancelled=base + muted + Style(strike=True),
                     postponed=base + muted + Style(italic=True),
+                    stale=base + style("timeline--stale"),
                 ),
             )
         return self._line_styles[1]
 
     def _line_segments(self, line: _Line, width: int, styles: _Styles) -> list[Segment]:
-        cols = Columns.fit(width)
+        cols = Columns.fit(width, self._longest)
         if line.kind == "header":
             style = styles.header
-            cells = [(" WHEN", cols.when + 1), ("KIND", cols.kind), ("TITLE", cols.title)]
+            cells = [
+                (" WHEN", cols.when + 1),
+                ("KIND", cols.kind),
+                ("STATUS", cols.status),
+                ("TITLE", cols.title),
+            ]
             if cols.with_:
                 cells.append(("WITH", cols.with_))
             text = " ".join(_fit(label, size) for label, size in cells)
@@ -763,9 +795,11 @@ class TimelineList(ScrollView, can_focus=True):
             plain = styles.postponed
         kind = styles.muted if plain is styles.base else plain
         opened = f"●{row.open_follow_ups}" if row.open_follow_ups else ""
+        stale = past_but_planned(row, self._today)
         cells = [
             (_fit(" " + row.when.label, cols.when + 1), plain),
             (_fit(row.kind.value, cols.kind), kind),
+            (_fit(status_label(row, self._today), cols.status), styles.stale if stale else kind),
             (_fit(row.title, cols.title), plain),
         ]
         if cols.with_:
