@@ -226,3 +226,33 @@ async def test_the_date_column_fits_its_longest_label_when_wide(
         await settle(pilot)
         assert label not in list_text(narrow)  # no room: cut, the title keeps its room
         assert label[:10] in list_text(narrow)
+
+
+async def test_the_details_pane_can_be_focused_and_scrolled_at_80x24(
+    app: TrackerApp, services: Services
+) -> None:
+    summit = next(e for e in services.events.list() if e.title == SUMMIT)
+    notes = "\n".join(f"Note line {n}: who said what." for n in range(1, 30)) + "\nLAST NOTE"
+    services.events.edit(summit.id, EventChanges(notes=notes, source="White House, 2022-06-06"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        detail = app.screen.query_one(EventDetail)
+        assert "LAST NOTE" in detail.text and detail.max_scroll_y > 0
+        short = detail.size.height
+        await pilot.press("i")
+        await settle(pilot)
+        assert app.focused is detail
+        assert detail.size.height > short + 4  # a taller panel while it is read
+        await pilot.press("pagedown")
+        await settle(pilot)
+        assert detail.scroll_y > 0
+        await pilot.press("end")
+        await settle(pilot)
+        assert detail.scroll_y == detail.max_scroll_y
+        current = timeline(app).current
+        assert current is not None and current.id == summit.id  # the list did not move
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.focused is timeline(app)
+        assert detail.size.height == short
+        assert timeline(app).filter.is_empty()

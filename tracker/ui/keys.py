@@ -24,6 +24,17 @@ TIMELINE: list[BindingType] = [
     Binding("f", "add_follow_up", "Add follow-up", show=False),
     Binding("x", "export", "Export CSV"),
     Binding("t", "today", "Go to today", show=False),
+    Binding("i", "focus_detail", "Details", show=False, tooltip="Read the whole event"),
+]
+
+DETAIL: list[BindingType] = [
+    Binding("escape,i", "leave", "Back to the list"),
+    Binding("down,j", "scroll_down", "Scroll down", show=False),
+    Binding("up,k", "scroll_up", "Scroll up", show=False),
+    Binding("pagedown,space", "page_down", "Page down", show=False),
+    Binding("pageup", "page_up", "Page up", show=False),
+    Binding("home,g", "scroll_home", "Top", show=False),
+    Binding("end,G", "scroll_end", "Bottom", show=False),
 ]
 
 TIMELINE_LIST: list[BindingType] = [
@@ -83,6 +94,7 @@ SECTIONS: tuple[tuple[str, list[BindingType]], ...] = (
     ("Everywhere", APP),
     ("Timeline", TIMELINE + TIMELINE_LIST),
     ("Filter box", FILTER_BOX),
+    ("Details pane", DETAIL),
     ("Stakeholders", STAKEHOLDERS),
     ("A stakeholder", PROFILE),
     ("Follow-ups", FOLLOW_UPS),

@@ -147,6 +147,7 @@ class TimelineScreen(TrackerScreen):
         self.action_clear_filter()
 
     @on(FilterInput.Leave)
+    @on(EventDetail.Leave)
     def _leave_filter(self) -> None:
         self.timeline.focus()
 
@@ -233,6 +234,13 @@ class TimelineScreen(TrackerScreen):
             anchor = Anchor(current.when.start, current.id) if current else Anchor(self.today)
             self.timeline.load(EventFilter(), anchor)
         self.timeline.focus()
+
+    def action_focus_detail(self) -> None:
+        detail = self.query_one(EventDetail)
+        if detail.has_focus:
+            self.timeline.focus()
+        else:
+            detail.focus()
 
     def action_today(self) -> None:
         if self.timeline.suspended is not None:

@@ -7,10 +7,12 @@ import datetime as dt
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.message import Message
 from textual.widgets import Static
 
 from tracker import dates
 from tracker.domain import EventView, FollowUpStatus, FollowUpView
+from tracker.ui import keys
 from tracker.ui.formatting import past_but_planned
 
 
@@ -87,8 +89,17 @@ def event_content(event: EventView, today: dt.date | None = None) -> Content:
     return Content("\n").join(lines)
 
 
-class EventDetail(VerticalScroll, can_focus=False):
-    """Participants, follow-ups, place, source and notes of one event."""
+class EventDetail(VerticalScroll, can_focus=True):
+    """Participants, follow-ups, place, source and notes of one event; `i` focuses it to
+    scroll through all of it, escape goes back to the list."""
+
+    BINDINGS = keys.DETAIL
+
+    class Leave(Message):
+        """Escape in the pane: back to the list."""
+
+    def action_leave(self) -> None:
+        self.post_message(self.Leave())
 
     def compose(self) -> ComposeResult:
         yield Static(id="detail-body")
