@@ -37,3 +37,19 @@ class Conflict(UserError):
 
 class Cancelled(Exception):
     """A long read was abandoned because its result was no longer wanted (not an error)."""
+
+
+class ChangedMeanwhile(Conflict):
+    """An edit refused because the record changed since it was read (`expected`): `stored`
+    is the record now (None: deleted meanwhile), `fields` the ones that differ."""
+
+    def __init__(self, what: str, stored: object | None, fields: tuple[str, ...] = ()) -> None:
+        if stored is None:
+            message = f"this {what} was deleted by someone else since you opened it"
+        else:
+            message = f"this {what} was changed by someone else since you opened it: " + ", ".join(
+                fields
+            )
+        super().__init__(message)
+        self.stored = stored
+        self.fields = fields

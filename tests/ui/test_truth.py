@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from tests.ui.conftest import settle, type_text
 from tracker.clock import FixedClock
@@ -21,6 +21,8 @@ from tracker.domain import (
 from tracker.services import Services, open_services
 from tracker.settings import Settings
 from tracker.ui.app import TrackerApp, create_app
+from tracker.ui.screens.conflict import ConflictScreen
+from tracker.ui.screens.event_form import EventFormScreen
 from tracker.ui.screens.timeline import TimelineScreen
 from tracker.ui.widgets.event_detail import EventDetail
 from tracker.ui.widgets.participants import ParticipantsEditor
@@ -256,3 +258,83 @@ async def test_the_details_pane_can_be_focused_and_scrolled_at_80x24(
         assert app.focused is timeline(app)
         assert detail.size.height == short
         assert timeline(app).filter.is_empty()
+
+
+async def _edit_summit_title(pilot: Pilot[None], title: str) -> None:
+    await pilot.press("e")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, EventFormScreen)
+    pilot.app.screen.query_one("#title", Input).value = title
+    await pilot.pause()
+
+
+async def test_a_form_on_an_event_changed_meanwhile_keeps_mine_on_request(
+    app: TrackerApp, services: Services, other: Services
+) -> None:
+    summit = next(e for e in services.events.list() if e.title == SUMMIT)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await _edit_summit_title(pilot, "Ninth Summit of the Americas")
+        other.events.edit(summit.id, EventChanges(location="Los Angeles, CA", notes="moved"))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ConflictScreen)
+        said = str(app.screen.query_one("#conflict-said", Static).render())
+        assert "changed by someone else" in said and "location" in said and "notes" in said
+        assert other.events.get(summit.id).title == SUMMIT  # nothing written yet
+        await pilot.press("m")
+        await settle(pilot)
+        assert isinstance(app.screen, TimelineScreen)
+        stored = other.events.get(summit.id)
+        assert stored.title == "Ninth Summit of the Americas"
+        assert stored.location == summit.location and stored.notes == summit.notes  # mine
+
+
+async def test_a_form_on_an_event_changed_meanwhile_can_take_theirs_or_go_back(
+    app: TrackerApp, services: Services, other: Services
+) -> None:
+    summit = next(e for e in services.events.list() if e.title == SUMMIT)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await _edit_summit_title(pilot, "Ninth Summit of the Americas")
+        other.events.edit(summit.id, EventChanges(title="IX Summit of the Americas"))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ConflictScreen)
+        await pilot.press("b")  # back to the form, as typed
+        await settle(pilot)
+        assert isinstance(app.screen, EventFormScreen)
+        assert app.screen.query_one("#title", Input).value == "Ninth Summit of the Americas"
+        assert other.events.get(summit.id).title == "IX Summit of the Americas"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("t")  # take theirs: the form shows what is stored
+        await settle(pilot)
+        assert isinstance(app.screen, EventFormScreen)
+        assert app.screen.query_one("#title", Input).value == "IX Summit of the Americas"
+        app.screen.query_one("#location", Input).value = "Los Angeles, CA"
+        await pilot.press("ctrl+s")  # saved over theirs, which it now knows
+        await settle(pilot)
+        assert isinstance(app.screen, TimelineScreen)
+        stored = other.events.get(summit.id)
+        assert (stored.title, stored.location) == ("IX Summit of the Americas", "Los Angeles, CA")
+
+
+async def test_a_form_on_an_event_deleted_meanwhile_offers_to_save_it_as_new(
+    app: TrackerApp, services: Services, other: Services
+) -> None:
+    summit = next(e for e in services.events.list() if e.title == SUMMIT)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await _edit_summit_title(pilot, "Ninth Summit of the Americas")
+        other.events.delete(summit.id)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ConflictScreen)
+        said = str(app.screen.query_one("#conflict-said", Static).render())
+        assert "deleted by someone else" in said
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, TimelineScreen)
+        titles = [e.title for e in other.events.list()]
+        assert "Ninth Summit of the Americas" in titles and SUMMIT not in titles

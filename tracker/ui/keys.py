@@ -86,6 +86,13 @@ CONFIRM: list[BindingType] = [
     Binding("escape", "answer(False)", "No", show=False),
 ]
 
+CONFLICT: list[BindingType] = [
+    Binding("m", "choose('mine')", "Keep mine"),
+    Binding("t", "choose('theirs')", "Take theirs"),
+    Binding("s", "choose('new')", "Save as new"),
+    Binding("b,escape", "choose('back')", "Back to the form"),
+]
+
 HELP: list[BindingType] = [
     Binding("escape,question_mark,q", "close", "Close"),
 ]

@@ -17,6 +17,7 @@ from tracker.domain import (
     TimelineKey,
     Window,
 )
+from tracker.errors import ChangedMeanwhile
 
 
 @dataclass
@@ -204,3 +205,12 @@ class ChangedElsewhere(Message):
     """Someone else (another process, a colleague) committed: `version` counts those seen."""
 
     version: int
+
+
+@dataclass
+class SaveConflict(Message):
+    """A form's save was refused: the record changed or went meanwhile (`error.stored`)."""
+
+    error: ChangedMeanwhile
+    plan: object
+    create: bool

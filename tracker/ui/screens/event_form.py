@@ -149,5 +149,14 @@ class EventFormScreen(FormScreen[EventDraft, EventSaved]):
             participants=self.query_one(ParticipantsEditor).specs(),
         )
 
+    @property
+    def event(self) -> EventView | None:
+        """The event the form edits, as stored when it was read (None: a new one)."""
+        return self._event
+
+    def take_stored(self, stored: object) -> None:
+        assert isinstance(stored, EventView)
+        self._event = stored
+
     def unknown_names(self, plan: EventDraft) -> list[str]:
         return self.query_one(ParticipantsEditor).unknown()

@@ -277,18 +277,21 @@ class TimelineScreen(TrackerScreen):
         from tracker.ui.screens.event_form import EventFormScreen, EventSaved, changes_between
 
         services = self.services
-        original = event
 
         def perform(draft: EventDraft, create: bool) -> EventSaved:
+            base = form.event or event  # as read: saving checks it is still so
             saved, created = services.events.edit(
-                original.id, changes_between(original, draft), create=create
+                base.id, changes_between(base, draft), create=create, expected=base
             )
             return EventSaved(saved, tuple(created))
 
-        self.app.push_screen(
-            EventFormScreen(perform, services.ctx.parse_when, self.tracker.names, event),
-            self._event_saved,
-        )
+        def perform_new(draft: EventDraft, create: bool) -> EventSaved:
+            added, created = services.events.add(draft, create=create)
+            return EventSaved(added, tuple(created))
+
+        form = EventFormScreen(perform, services.ctx.parse_when, self.tracker.names, event)
+        form.save_as_new = perform_new
+        self.app.push_screen(form, self._event_saved)
 
     def _event_saved(self, result: EventSaved | None) -> None:
         if result is None:
