@@ -15,6 +15,7 @@ from tracker.domain import (
     EventChanges,
     EventDraft,
     EventKind,
+    FollowUpChanges,
     StakeholderDraft,
     StakeholderKind,
 )
@@ -23,6 +24,8 @@ from tracker.settings import Settings
 from tracker.ui.app import TrackerApp, create_app
 from tracker.ui.screens.conflict import ConflictScreen
 from tracker.ui.screens.event_form import EventFormScreen
+from tracker.ui.screens.followup_form import FollowUpFormScreen
+from tracker.ui.screens.stakeholder_form import StakeholderFormScreen
 from tracker.ui.screens.timeline import TimelineScreen
 from tracker.ui.widgets.event_detail import EventDetail
 from tracker.ui.widgets.participants import ParticipantsEditor
@@ -338,3 +341,52 @@ async def test_a_form_on_an_event_deleted_meanwhile_offers_to_save_it_as_new(
         assert isinstance(app.screen, TimelineScreen)
         titles = [e.title for e in other.events.list()]
         assert "Ninth Summit of the Americas" in titles and SUMMIT not in titles
+
+
+async def test_a_follow_up_changed_meanwhile_is_not_overwritten_silently(
+    app: TrackerApp, other: Services
+) -> None:
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, FollowUpFormScreen) and form.item is not None
+        item = form.item
+        form.query_one("#text", Input).value = "Call the embassy"
+        other.followups.edit(item.id, FollowUpChanges(notes="they called back"))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ConflictScreen)
+        assert "notes" in str(app.screen.query_one("#conflict-said", Static).render())
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, FollowUpFormScreen)
+        assert app.screen.query_one("#text", Input).value == item.text
+        assert other.followups.get(item.id).notes == "they called back"
+
+
+async def test_a_stakeholder_deleted_meanwhile_can_be_saved_as_new(
+    app: TrackerApp, other: Services
+) -> None:
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, StakeholderFormScreen) and form.item is not None
+        name = form.item.name
+        form.query_one("#title", Input).value = "Envoy"
+        other.stakeholders.delete(f"#{form.item.id}", force=True)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ConflictScreen)
+        assert "deleted" in str(app.screen.query_one("#conflict-said", Static).render())
+        await pilot.press("s")
+        await settle(pilot)
+        assert not isinstance(app.screen, (ConflictScreen, StakeholderFormScreen))
+        assert other.stakeholders.get(name).title == "Envoy"

@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from tracker.domain import (
+    STAKEHOLDER_FIELDS,
     Attendance,
     Deleted,
     EventStatus,
@@ -21,8 +22,9 @@ from tracker.domain import (
     StakeholderProfile,
     StakeholderView,
     When,
+    differences,
 )
-from tracker.errors import Conflict, UserError
+from tracker.errors import ChangedMeanwhile, Conflict, UserError
 from tracker.services.context import Context
 from tracker.services.names import clean_name, find_stakeholders, name_key, resolve_stakeholder
 from tracker.services.tags import clean_tags
@@ -148,8 +150,20 @@ class StakeholderService:
             session.flush()
             return self._views(session, [stakeholder])[0]
 
-    def edit(self, name: str, changes: StakeholderChanges) -> StakeholderView:
+    def edit(
+        self, name: str, changes: StakeholderChanges, *, expected: StakeholderView | None = None
+    ) -> StakeholderView:
+        """Apply `changes`; with `expected` (as a form read it), refused with ChangedMeanwhile
+        when the stored stakeholder is no longer that (changed, or deleted)."""
         with self.ctx.write() as session:
+            if expected is not None:
+                found = session.get(Stakeholder, expected.id, with_for_update=True)
+                if found is None:
+                    raise ChangedMeanwhile("stakeholder", None)
+                stored = self._views(session, [found])[0]
+                differ = differences(expected, stored, STAKEHOLDER_FIELDS)
+                if differ:
+                    raise ChangedMeanwhile("stakeholder", stored, differ)
             stakeholder = resolve_stakeholder(session, name)
             new_name = clean_name(changes.name) if changes.name is not None else stakeholder.name
             new_kind = changes.kind or stakeholder.kind

@@ -50,6 +50,15 @@ class FollowUpFormScreen(FormScreen[FollowUpDraft, FollowUpSaved]):
         self._names = names
         self._known = frozenset(" ".join(n.split()).casefold() for n in names)
 
+    @property
+    def item(self) -> FollowUpView | None:
+        """What the form edits, as stored when it was read (None: a new one)."""
+        return self._item
+
+    def take_stored(self, stored: object) -> None:
+        assert isinstance(stored, FollowUpView)
+        self._item = stored
+
     def compose_fields(self) -> ComposeResult:
         item = self._item
         yield field_row("What", Input(item.text if item else "", id="text", compact=True))

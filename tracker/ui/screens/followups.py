@@ -192,15 +192,22 @@ class FollowUpsScreen(TrackerScreen):
         services = self.services
 
         def perform(draft: FollowUpDraft, create: bool) -> FollowUpSaved:
-            if item is None:
+            base = form.item or item  # as read: saving checks it is still so
+            if base is None:
                 saved, created = services.followups.add(draft, create=create)
             else:
                 saved, created = services.followups.edit(
-                    item.id, follow_up_changes(item, draft), create=create
+                    base.id, follow_up_changes(base, draft), create=create, expected=base
                 )
             return FollowUpSaved(saved, tuple(created))
 
-        return FollowUpFormScreen(perform, services.ctx.parse_when, self.tracker.names, item)
+        def perform_new(draft: FollowUpDraft, create: bool) -> FollowUpSaved:
+            saved, created = services.followups.add(draft, create=create)
+            return FollowUpSaved(saved, tuple(created))
+
+        form = FollowUpFormScreen(perform, services.ctx.parse_when, self.tracker.names, item)
+        form.save_as_new = perform_new if item is not None else None
+        return form
 
     def _saved(self, result: FollowUpSaved | None) -> None:
         if result is not None:

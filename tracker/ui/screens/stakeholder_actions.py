@@ -16,9 +16,17 @@ def edit_form(screen: TrackerScreen, current: StakeholderView) -> StakeholderFor
     services = screen.services
 
     def perform(draft: StakeholderDraft, create: bool) -> StakeholderView:
-        return services.stakeholders.edit(f"#{current.id}", stakeholder_changes(current, draft))
+        base = form.item or current  # as read: saving checks it is still so
+        return services.stakeholders.edit(
+            f"#{base.id}", stakeholder_changes(base, draft), expected=base
+        )
 
-    return StakeholderFormScreen(perform, screen.tracker.names, current)
+    def perform_new(draft: StakeholderDraft, create: bool) -> StakeholderView:
+        return services.stakeholders.add(draft)
+
+    form = StakeholderFormScreen(perform, screen.tracker.names, current)
+    form.save_as_new = perform_new
+    return form
 
 
 @work(thread=True, name="delete-stakeholder", exit_on_error=False)

@@ -45,6 +45,15 @@ class StakeholderFormScreen(FormScreen[StakeholderDraft, StakeholderView]):
         self._item = stakeholder
         self._names = names
 
+    @property
+    def item(self) -> StakeholderView | None:
+        """What the form edits, as stored when it was read (None: a new one)."""
+        return self._item
+
+    def take_stored(self, stored: object) -> None:
+        assert isinstance(stored, StakeholderView)
+        self._item = stored
+
     def compose_fields(self) -> ComposeResult:
         item = self._item
         yield field_row("Name", Input(item.name if item else "", id="name", compact=True))
