@@ -11,6 +11,7 @@ from textual import work
 from textual.app import App
 from textual.screen import ModalScreen
 
+from tracker import preferences
 from tracker.clock import Clock
 from tracker.domain import Deleted
 from tracker.errors import said
@@ -28,6 +29,7 @@ from tracker.ui.messages import (
     ShowInTimeline,
 )
 from tracker.ui.screens.timeline import TimelineScreen
+from tracker.ui.theme import DARK, LIGHT, LIGHT_THEME
 from tracker.ui.undo import UndoStack
 
 if TYPE_CHECKING:
@@ -35,7 +37,6 @@ if TYPE_CHECKING:
     from tracker.ui.screens.followups import FollowUpsScreen
     from tracker.ui.screens.stakeholders import StakeholdersScreen
 
-DARK, LIGHT = "textual-dark", "textual-light"
 POLL_EVERY = 0.5  # seconds between asking whether someone else changed the data
 
 
@@ -60,7 +61,8 @@ class TrackerApp(App[None]):
         self._frozen = False
         self._elsewhere = 0  # changes by others seen so far (services.changes.version)
         self._polling = False
-        self.theme = DARK
+        self.register_theme(LIGHT_THEME)
+        self.theme = LIGHT if preferences.load().get("theme") == "light" else DARK
         self.add_mode("timeline", lambda: TimelineScreen())
         self.add_mode("stakeholders", _stakeholders_screen)
         self.add_mode("followups", _follow_ups_screen)
@@ -195,6 +197,7 @@ class TrackerApp(App[None]):
 
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT if self.current_theme.dark else DARK
+        preferences.save("theme", "dark" if self.current_theme.dark else "light")
 
     def action_undo(self) -> None:
         deleted = self.undo_stack.pop()
