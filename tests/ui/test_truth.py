@@ -390,3 +390,18 @@ async def test_a_stakeholder_deleted_meanwhile_can_be_saved_as_new(
         await settle(pilot)
         assert not isinstance(app.screen, (ConflictScreen, StakeholderFormScreen))
         assert other.stakeholders.get(name).title == "Envoy"
+
+
+async def test_the_cursor_follows_its_event_when_another_process_moves_it(
+    app: TrackerApp, other: Services
+) -> None:
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("up")  # the call with President Castro, late May
+        await settle(pilot)
+        current = timeline(app).current
+        assert current is not None
+        other.events.edit(current.id, EventChanges(when="May 2, 2022"))
+        await until(pilot, lambda: "May 2, 2022" in detail_text(app))
+        now = timeline(app).current
+        assert now is not None and now.id == current.id

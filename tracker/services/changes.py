@@ -47,7 +47,9 @@ class ChangeService:
     def _own_write(self) -> None:
         """This process committed: the marker as it is now is ours (the app reloads after
         its own writes; a commit of another's that slipped in between is read by that
-        reload too)."""
+        reload too). Nothing to do until someone polls (the CLI never does)."""
+        if self._last is None:
+            return
         marker = self.current()
         with self._lock:
             self._last = marker

@@ -100,8 +100,8 @@ class TimelineScreen(TrackerScreen):
         if message is not None and message.event_id is not None and message.day is not None:
             return Anchor(message.day, message.event_id)
         current, key = self.timeline.current, self.timeline.current_key
-        if current is not None and key is not None:
-            return Anchor(current.when.start, key=key)
+        if current is not None and key is not None:  # the same event, else the same place
+            return Anchor(current.when.start, current.id, key=key)
         return Anchor(self.today)
 
     def show_query(
