@@ -94,7 +94,9 @@ class TimelineScreen(TrackerScreen):
             return  # no rows shown: the query that comes next reads the data afresh
         self._detail_for = None  # the same event may have changed: show it afresh
         self.timeline.set_today(self.today)
-        self.timeline.load(self.timeline.filter, self._anchor(message))
+        parsed = self.filter_bar.parsed  # what is typed, if its load is still on the way
+        flt = parsed.filter if parsed.ok else self.timeline.filter
+        self.timeline.load(flt, self._anchor(message))
 
     def _anchor(self, message: DataChanged | None = None) -> Anchor:
         if message is not None and message.event_id is not None and message.day is not None:
