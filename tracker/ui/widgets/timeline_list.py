@@ -77,7 +77,7 @@ class _Line:
 
 
 WHEN = 17  # the date column's width where the terminal has no room for more
-TITLE_ROOM = 40  # a longer date label widens its column only while this much is left
+TITLE_ROOM = 30  # a longer date label widens its column only while this much is left
 WITH_FROM = 100  # terminal width from which the participants get a column
 
 
