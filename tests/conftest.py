@@ -16,6 +16,14 @@ from tracker.settings import Settings
 ARTICLE_DAY = dt.date(2022, 6, 6)  # the day the seed article appeared
 
 
+@pytest.fixture(autouse=True)
+def config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test remembers its preferences (the app's theme) in its own folder."""
+    path = tmp_path / "config"
+    monkeypatch.setenv("TRACKER_CONFIG_DIR", str(path))
+    return path
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "tracker.sqlite3"

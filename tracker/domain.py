@@ -455,3 +455,55 @@ class StakeholderProfile:
     timeline: tuple[EventView, ...]
     open_follow_ups: tuple[FollowUpView, ...]
     affiliates: tuple[str, ...]
+
+
+def event_differences(expected: EventView, stored: EventView) -> tuple[str, ...]:
+    """The fields a person edits in which `stored` is not `expected` (an edit's optimistic
+    check: what someone else changed since the form was opened)."""
+    found = [
+        name
+        for name, field_name in (
+            ("title", "title"),
+            ("kind", "kind"),
+            ("date", "when"),
+            ("status", "status"),
+            ("location", "location"),
+            ("summary", "summary"),
+            ("notes", "notes"),
+            ("source", "source"),
+            ("tags", "tags"),
+        )
+        if getattr(expected, field_name) != getattr(stored, field_name)
+    ]
+    people = [(p.stakeholder_id, p.role, p.attendance) for p in expected.participants]
+    if people != [(p.stakeholder_id, p.role, p.attendance) for p in stored.participants]:
+        found.append("participants")
+    return tuple(found)
+
+
+STAKEHOLDER_FIELDS = (
+    ("name", "name"),
+    ("kind", "kind"),
+    ("title", "title"),
+    ("affiliation", "affiliation_id"),
+    ("country", "country"),
+    ("aliases", "aliases"),
+    ("tags", "tags"),
+    ("notes", "notes"),
+)
+FOLLOW_UP_FIELDS = (
+    ("text", "text"),
+    ("status", "status"),
+    ("event", "event_id"),
+    ("owner", "owner_id"),
+    ("due date", "due"),
+    ("done on", "done_on"),
+    ("notes", "notes"),
+)
+
+
+def differences(
+    expected: object, stored: object, names: Sequence[tuple[str, str]]
+) -> tuple[str, ...]:
+    """Which of `names` ((said, attribute) pairs) differ between two views of one record."""
+    return tuple(said for said, attr in names if getattr(expected, attr) != getattr(stored, attr))

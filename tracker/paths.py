@@ -23,5 +23,19 @@ def data_dir(environ: Mapping[str, str] = os.environ, *, create: bool = False) -
     return path
 
 
+def config_dir(environ: Mapping[str, str] = os.environ, *, create: bool = False) -> Path:
+    """The per-user configuration directory; `TRACKER_CONFIG_DIR` overrides it."""
+    override = environ.get("TRACKER_CONFIG_DIR")
+    if override:
+        path = Path(override).expanduser()
+    else:
+        import platformdirs
+
+        path = Path(platformdirs.user_config_dir(APP_NAME))
+    if create:
+        path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def default_db_path(environ: Mapping[str, str] = os.environ) -> Path:
     return data_dir(environ) / "tracker.sqlite3"

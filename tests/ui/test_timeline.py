@@ -143,20 +143,23 @@ async def test_filter_by_stakeholder_then_by_date_range(
         assert app.focused is timeline(app)
 
 
-async def test_a_bad_filter_says_why_and_keeps_the_rows(app: TrackerApp) -> None:
+async def test_a_bad_filter_says_why_and_shows_no_stale_rows(app: TrackerApp) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("slash")
         await type_text(pilot, "kind:calll")
         await settle(pilot, 0.2)
         assert "unknown kind 'calll'" in str(app.screen.query_one("#filter-state").render())
-        await pilot.press("escape", "slash")
+        assert timeline(app).total == 0 and timeline(app).suspended is not None
+        await pilot.press("escape")
+        await settle(pilot, 0.2)
+        assert timeline(app).total == 16
+        await pilot.press("slash")
         await type_text(pilot, "with:Nobody")
         await settle(pilot, 0.2)
-        assert "no stakeholder named 'Nobody'" in str(
-            app.screen.query_one("#filter-state").render()
-        )
-        assert timeline(app).total == 16
+        state = str(app.screen.query_one("#filter-state").render())
+        assert "no stakeholder named 'Nobody'" in state and "--" not in state
+        assert timeline(app).total == 0 and timeline(app).suspended is not None
 
 
 async def test_edit_an_event(app: TrackerApp, services: Services) -> None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from tracker.clock import Clock, clock_for
+from tracker.services.changes import ChangeService
 from tracker.services.context import Context
 from tracker.services.events import EventService
 from tracker.services.followups import FollowUpService
@@ -26,6 +27,7 @@ class Services:
     followups: FollowUpService
     transfer: TransferService
     seed: SeedService
+    changes: ChangeService
 
     @classmethod
     def build(cls, engine: Engine, settings: Settings, clock: Clock) -> Services:
@@ -38,6 +40,7 @@ class Services:
             followups=FollowUpService(ctx),
             transfer=TransferService(ctx, events),
             seed=SeedService(ctx),
+            changes=ChangeService(ctx),
         )
 
     @property

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -31,6 +32,8 @@ class Context(DateReader):
 
     engine: Engine
     writes: WriteCount = field(default_factory=WriteCount, compare=False, repr=False)
+    # Called after each write transaction commits (see `tracker.services.changes`).
+    after_write: list[Callable[[], None]] = field(default_factory=list, compare=False, repr=False)
 
     @functools.cached_property
     def versions(self) -> VersionWatch | None:
@@ -58,3 +61,6 @@ class Context(DateReader):
                 yield session
         finally:
             self.writes.value += 1
+        for hook in self.after_write:  # committed (a failed write raised above)
+            with contextlib.suppress(Exception):  # what was written stays written
+                hook()

@@ -22,6 +22,7 @@ from tracker.settings import Settings
 
 if TYPE_CHECKING:
     from tracker.services.bundle import Services
+    from tracker.services.changes import ChangeService
     from tracker.services.events import EventService
     from tracker.services.followups import FollowUpService
     from tracker.services.stakeholders import StakeholderService
@@ -68,6 +69,9 @@ class AppServices(Protocol):
 
     @property
     def transfer(self) -> TransferService: ...
+
+    @property
+    def changes(self) -> ChangeService: ...
 
     def close(self) -> None: ...
 
@@ -140,6 +144,10 @@ class DeferredServices:
     @property
     def transfer(self) -> TransferService:
         return self.open().transfer
+
+    @property
+    def changes(self) -> ChangeService:
+        return self.open().changes
 
     def close(self) -> None:
         with self._lock:

@@ -30,9 +30,10 @@ from tracker.domain import (
     TimelineKey,
     When,
     Window,
+    event_differences,
     unchanged_since,
 )
-from tracker.errors import NotFound, UserError
+from tracker.errors import ChangedMeanwhile, NotFound, UserError
 from tracker.services.context import Context
 from tracker.services.names import NAME_INDEX, NameIndex, name_key, resolve_stakeholder
 from tracker.services.queries import (
@@ -420,13 +421,24 @@ class EventService:
             return event_views(self.ctx, session, [event], full=True)[0], created
 
     def edit(
-        self, event_id: int, changes: EventChanges, *, create: bool = False
+        self,
+        event_id: int,
+        changes: EventChanges,
+        *,
+        create: bool = False,
+        expected: EventView | None = None,
     ) -> tuple[EventView, builtins.list[str]]:
-        """Apply `changes` to what is stored now (read and write in one locked transaction)."""
+        """Apply `changes` to what is stored now (read and write in one locked transaction).
+
+        With `expected` (the event as a form read it), the edit is refused with
+        ChangedMeanwhile when the stored event is no longer that (changed, or deleted)."""
         refuse_controls_in(changes)
         created: builtins.list[str] = []
         with self.ctx.write() as session:
-            event = self._load(session, event_id, lock=True)
+            if expected is not None:
+                event = self._check_expected(session, event_id, expected)
+            else:
+                event = self._load(session, event_id, lock=True)
             if changes.title is not None:
                 event.title = _title(changes.title)
             if changes.kind is not None:
@@ -569,6 +581,18 @@ class EventService:
 
     def _default_status(self, when: When) -> EventStatus:
         return EventStatus.HELD if when.end < self.ctx.today() else EventStatus.PLANNED
+
+    def _check_expected(self, session: Session, event_id: int, expected: EventView) -> Event:
+        """The event, locked, if it is still as `expected`; else ChangedMeanwhile."""
+        try:
+            event = self._load(session, event_id, lock=True)
+        except NotFound:
+            raise ChangedMeanwhile("event", None) from None
+        stored = event_views(self.ctx, session, [event], full=True)[0]
+        differ = event_differences(expected, stored)
+        if differ:
+            raise ChangedMeanwhile("event", stored, differ)
+        return event
 
     @staticmethod
     def _load(session: Session, event_id: int, *, lock: bool = False) -> Event:

@@ -9,15 +9,17 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from tracker.domain import (
+    FOLLOW_UP_FIELDS,
     Deleted,
     FollowUpChanges,
     FollowUpDraft,
     FollowUpScope,
     FollowUpStatus,
     FollowUpView,
+    differences,
     unchanged_since,
 )
-from tracker.errors import NotFound, UserError
+from tracker.errors import ChangedMeanwhile, NotFound, UserError
 from tracker.services.context import Context
 from tracker.services.names import resolve_stakeholder
 from tracker.services.views import date_only, follow_up_view
@@ -97,13 +99,30 @@ class FollowUpService:
             return follow_up_view(self.ctx, follow_up), created
 
     def edit(
-        self, follow_up_id: int, changes: FollowUpChanges, *, create: bool = False
+        self,
+        follow_up_id: int,
+        changes: FollowUpChanges,
+        *,
+        create: bool = False,
+        expected: FollowUpView | None = None,
     ) -> tuple[FollowUpView, builtins.list[str]]:
+        """Apply `changes`; with `expected` (as a form read it), refused with ChangedMeanwhile
+        when the stored follow-up is no longer that (changed, or deleted)."""
         refuse_controls_in(changes)
         created: builtins.list[str] = []
         due = date_only(self.ctx.parse_when(changes.due)) if changes.due else None
         with self.ctx.write() as session:
-            follow_up = self._load(session, follow_up_id, lock=True)
+            try:
+                follow_up = self._load(session, follow_up_id, lock=True)
+            except NotFound:
+                if expected is None:
+                    raise
+                raise ChangedMeanwhile("follow-up", None) from None
+            if expected is not None:
+                stored = follow_up_view(self.ctx, follow_up)
+                differ = differences(expected, stored, FOLLOW_UP_FIELDS)
+                if differ:
+                    raise ChangedMeanwhile("follow-up", stored, differ)
             if changes.text is not None:
                 follow_up.text = _text(changes.text)
             if changes.detach_event:

@@ -137,7 +137,7 @@ def resolve_stakeholder(
     if not create:
         if _ID.match(text.strip()):
             raise NotFound(f"no stakeholder {text.strip()}")
-        raise NotFound(f"no stakeholder named {text!r} (add it, or pass --create)")
+        raise NotFound(f"no stakeholder named {text!r}", cli=" (add it, or pass --create)")
     name = clean_name(text)
     stakeholder = Stakeholder(name=name, name_key=name_key(name), kind=kind)
     session.add(stakeholder)

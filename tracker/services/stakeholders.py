@@ -11,6 +11,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from tracker.domain import (
+    STAKEHOLDER_FIELDS,
     Attendance,
     Deleted,
     EventStatus,
@@ -22,9 +23,10 @@ from tracker.domain import (
     StakeholderProfile,
     StakeholderView,
     When,
+    differences,
     unchanged_since,
 )
-from tracker.errors import Conflict, NotFound, UserError
+from tracker.errors import ChangedMeanwhile, Conflict, NotFound, UserError
 from tracker.services.context import Context
 from tracker.services.names import clean_name, find_stakeholders, name_key, resolve_stakeholder
 from tracker.services.tags import clean_tags
@@ -152,9 +154,21 @@ class StakeholderService:
             session.flush()
             return self._views(session, [stakeholder])[0]
 
-    def edit(self, name: str, changes: StakeholderChanges) -> StakeholderView:
+    def edit(
+        self, name: str, changes: StakeholderChanges, *, expected: StakeholderView | None = None
+    ) -> StakeholderView:
+        """Apply `changes`; with `expected` (as a form read it), refused with ChangedMeanwhile
+        when the stored stakeholder is no longer that (changed, or deleted)."""
         refuse_controls_in(changes)
         with self.ctx.write() as session:
+            if expected is not None:
+                found = session.get(Stakeholder, expected.id, with_for_update=True)
+                if found is None:
+                    raise ChangedMeanwhile("stakeholder", None)
+                stored = self._views(session, [found])[0]
+                differ = differences(expected, stored, STAKEHOLDER_FIELDS)
+                if differ:
+                    raise ChangedMeanwhile("stakeholder", stored, differ)
             stakeholder = resolve_stakeholder(session, name)
             new_name = clean_name(changes.name) if changes.name is not None else stakeholder.name
             new_kind = changes.kind or stakeholder.kind
@@ -251,9 +265,9 @@ class StakeholderService:
             if any(refs.values()) and not force:
                 said = ", ".join(f"{n} {what}" for what, n in refs.items() if n)
                 raise Conflict(
-                    f"{stakeholder.name} is referred to by {said}; "
-                    "use --force to delete anyway (participations are removed, "
-                    "follow-ups and affiliates lose the link)"
+                    f"{stakeholder.name} is referred to by {said}",
+                    cli="; use --force to delete anyway (participations are removed, "
+                    "follow-ups and affiliates lose the link)",
                 )
             return self._delete_in(session, stakeholder)
 

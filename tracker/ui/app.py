@@ -12,9 +12,10 @@ from textual.app import App
 from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen
 
+from tracker import preferences
 from tracker.clock import Clock
 from tracker.domain import Change, EventView
-from tracker.errors import UserError
+from tracker.errors import UserError, said
 from tracker.services.undo import undo
 from tracker.settings import Settings
 from tracker.ui import keys
@@ -23,6 +24,7 @@ from tracker.ui.formatting import shown
 from tracker.ui.keygate import KeyGate
 from tracker.ui.messages import (
     ActionFailed,
+    ChangedElsewhere,
     DataChanged,
     ItemRemoved,
     NamesLoaded,
@@ -31,6 +33,7 @@ from tracker.ui.messages import (
     Undone,
 )
 from tracker.ui.screens.timeline import TimelineScreen
+from tracker.ui.theme import DARK, LIGHT, LIGHT_THEME
 from tracker.ui.undo import UndoStack
 
 if TYPE_CHECKING:
@@ -38,7 +41,7 @@ if TYPE_CHECKING:
     from tracker.ui.screens.followups import FollowUpsScreen
     from tracker.ui.screens.stakeholders import StakeholdersScreen
 
-DARK, LIGHT = "textual-dark", "textual-light"
+POLL_EVERY = 0.5  # seconds between asking whether someone else changed the data
 
 
 class TrackerApp(App[None]):
@@ -62,7 +65,10 @@ class TrackerApp(App[None]):
         self.data_version = 0
         self._shown = False
         self._frozen = False
-        self.theme = DARK
+        self._elsewhere = 0  # changes by others seen so far (services.changes.version)
+        self._polling = False
+        self.register_theme(LIGHT_THEME)
+        self.theme = LIGHT if preferences.load().get("theme") == "light" else DARK
         self.add_mode("timeline", lambda: TimelineScreen())
         self.add_mode("stakeholders", _stakeholders_screen)
         self.add_mode("followups", _follow_ups_screen)
@@ -106,6 +112,7 @@ class TrackerApp(App[None]):
         if not self._shown:
             self._shown = True
             self.call_after_refresh(self.load_names)  # after it is painted: no contention
+            self.call_after_refresh(self._watch_changes)
 
     # -- shared state ------------------------------------------------------------------------
 
@@ -156,6 +163,38 @@ class TrackerApp(App[None]):
                 if not isinstance(screen, ModalScreen):
                     screen.post_message(DataChanged(note, event_id, day))
 
+    def _watch_changes(self) -> None:
+        """From now on what others change shows by itself (polled off the event loop)."""
+        self._poll_changes()
+        self.set_interval(POLL_EVERY, self._poll_changes, name="poll-changes")
+
+    def _poll_changes(self) -> None:
+        if not self._polling:  # a slow database: one question at a time
+            self._polling = True
+            self._check_changes()
+
+    @work(thread=True, group="changes", name="check-changes", exit_on_error=False)
+    def _check_changes(self) -> None:
+        """Whether another process committed (one cheap read, off the event loop)."""
+        try:
+            version = self.services.changes.version()
+        except Exception:
+            return  # the database is away for a moment: the next poll asks again
+        finally:
+            self._polling = False
+        if version != self._elsewhere:
+            self.post_message(ChangedElsewhere(version))
+
+    def on_changed_elsewhere(self, message: ChangedElsewhere) -> None:
+        if message.version != self._elsewhere:
+            self._elsewhere = message.version
+            self.changed()
+
+    def action_reload(self) -> None:
+        """Read everything on screen again (`R`)."""
+        self.changed()
+        self.notify("Reloaded.", timeout=2)
+
     def on_item_removed(self, message: ItemRemoved) -> None:
         self.undo_stack.push(Change("deleted", message.deleted, None))
         self.notify(f"Deleted {message.deleted.what} {message.deleted.label}. Press u to undo.")
@@ -196,6 +235,7 @@ class TrackerApp(App[None]):
 
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT if self.current_theme.dark else DARK
+        preferences.save("theme", "dark" if self.current_theme.dark else "light")
 
     def action_undo(self) -> None:
         change = self.undo_stack.pop()
@@ -210,7 +250,7 @@ class TrackerApp(App[None]):
         try:
             result = undo(self.services, change)
         except UserError as exc:  # changed since, gone, or refused: it stays as it is
-            self.post_message(UndoFailed(change, exc.message, retry=False))
+            self.post_message(UndoFailed(change, said(exc), retry=False))
             return
         except Exception as exc:  # the database busy, the connection lost: try again later
             self.post_message(UndoFailed(change, str(exc), retry=True))

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.content import Content
 
-from tracker.domain import EventView, FollowUpStatus, FollowUpView, When, names_short
+from tracker.domain import EventStatus, EventView, FollowUpStatus, FollowUpView, When, names_short
 from tracker.textsafe import visible, visible_cells, visible_line
 
 if TYPE_CHECKING:
@@ -161,3 +161,13 @@ def _visible_value(name: str, value: Any) -> Any:
     if is_dataclass(value) and not isinstance(value, type):
         return visible_view(value)
     return value
+
+
+def past_but_planned(view: EventView, today: dt.date) -> bool:
+    """Still "planned" though its last day has passed: the staffer should say what happened."""
+    return view.status is EventStatus.PLANNED and view.when.end < today
+
+
+def status_label(view: EventView, today: dt.date) -> str:
+    """The status column: `⚑ planned` flags one still planned after its date."""
+    return "⚑ " + view.status.value if past_but_planned(view, today) else view.status.value

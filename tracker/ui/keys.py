@@ -13,6 +13,7 @@ APP: list[BindingType] = [
     Binding("ctrl+t", "toggle_theme", "Light/dark theme", show=False),
     Binding("ctrl+p", "command_palette", "Every command", show=False),
     Binding("q", "quit", "Quit", show=False),
+    Binding("R", "reload", "Reload", show=False, tooltip="Read the data on screen again"),
 ]
 
 TIMELINE: list[BindingType] = [
@@ -24,6 +25,17 @@ TIMELINE: list[BindingType] = [
     Binding("f", "add_follow_up", "Add follow-up"),
     Binding("x", "export", "Export CSV"),
     Binding("t", "today", "Go to today", show=False),
+    Binding("i", "focus_detail", "Details", show=False, tooltip="Read the whole event"),
+]
+
+DETAIL: list[BindingType] = [
+    Binding("escape,i", "leave", "Back to the list"),
+    Binding("down,j", "scroll_down", "Scroll down", show=False),
+    Binding("up,k", "scroll_up", "Scroll up", show=False),
+    Binding("pagedown,space", "page_down", "Page down", show=False),
+    Binding("pageup", "page_up", "Page up", show=False),
+    Binding("home,g", "scroll_home", "Top", show=False),
+    Binding("end,G", "scroll_end", "Bottom", show=False),
 ]
 
 # Every list (timeline, stakeholders, a stakeholder's profile, follow-ups) moves the same way.
@@ -86,6 +98,13 @@ CONFIRM: list[BindingType] = [
     Binding("escape", "answer(False)", "No", show=False),
 ]
 
+CONFLICT: list[BindingType] = [
+    Binding("m", "choose('mine')", "Keep mine"),
+    Binding("t", "choose('theirs')", "Take theirs"),
+    Binding("s", "choose('new')", "Save as new"),
+    Binding("b,escape", "choose('back')", "Back to the form"),
+]
+
 HELP: list[BindingType] = [
     Binding("escape,question_mark,q", "close", "Close"),
 ]
@@ -95,11 +114,13 @@ SECTIONS: tuple[tuple[str, list[BindingType]], ...] = (
     ("Timeline", TIMELINE),
     ("Every list", LIST_MOTIONS),
     ("Filter box", FILTER_BOX),
+    ("Details pane", DETAIL),
     ("Stakeholders", STAKEHOLDERS),
     ("A stakeholder", PROFILE),
     ("Follow-ups", FOLLOW_UPS),
     ("Forms and dialogs", FORM),
     ("A question", CONFIRM),
+    ("A save that clashed", CONFLICT),
 )
 
 

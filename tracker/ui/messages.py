@@ -18,6 +18,7 @@ from tracker.domain import (
     TimelineKey,
     Window,
 )
+from tracker.errors import ChangedMeanwhile
 
 
 @dataclass
@@ -201,3 +202,19 @@ class FollowUpToggled(Message):
     """Space flipped a follow-up between done and open."""
 
     item: FollowUpView
+
+
+@dataclass
+class ChangedElsewhere(Message):
+    """Someone else (another process, a colleague) committed: `version` counts those seen."""
+
+    version: int
+
+
+@dataclass
+class SaveConflict(Message):
+    """A form's save was refused: the record changed or went meanwhile (`error.stored`)."""
+
+    error: ChangedMeanwhile
+    plan: object
+    create: bool

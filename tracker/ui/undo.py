@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
-from tracker.domain import Change
+from tracker.domain import Change, Deleted
+from tracker.errors import NotFound
 
 LIMIT = 50
 
@@ -28,3 +30,15 @@ class UndoStack:
 
     def __len__(self) -> int:
         return len(self.items)
+
+
+class Snapshots(Protocol):
+    def snapshot(self, record_id: int, /) -> Deleted: ...
+
+
+def snapshot_if_there(service: Snapshots, record_id: int) -> Deleted | None:
+    """The record as stored before a change, None if it is gone (the save then says so)."""
+    try:
+        return service.snapshot(record_id)
+    except NotFound:
+        return None

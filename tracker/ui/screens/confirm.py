@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Static
 
 from tracker.ui import keys
 from tracker.ui.formatting import plain
+from tracker.ui.screens.question import Question
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(Question[bool]):
     """`y`/enter on Yes confirms, `n`/escape declines. Only keys pressed after the question
     was on screen answer it: a `y` typed ahead (a paste, typing while the app was busy) is
     dropped, never taken as consent."""
@@ -25,8 +24,6 @@ class ConfirmScreen(ModalScreen[bool]):
         self._question = question
         self._yes = yes
         self._no = no
-        self._shown_at: float | None = None
-        self._warned = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm", classes="dialog"):
@@ -38,21 +35,6 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def on_mount(self) -> None:
         self.query_one("#yes", Button).focus()
-        self.call_after_refresh(self._appeared)
-
-    def _appeared(self) -> None:
-        self._shown_at = Message().time  # the clock the terminal's keys are stamped with
-
-    def on_key(self, event: events.Key) -> None:
-        if self._shown_at is None or event.time < self._shown_at:
-            event.stop()
-            event.prevent_default()
-            if not self._warned:
-                self._warned = True
-                self.notify(
-                    "Keys typed before this question appeared were ignored: answer it now.",
-                    severity="warning",
-                )
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:

@@ -77,12 +77,12 @@ class EventFormScreen(FormScreen[EventDraft, EventSaved]):
     ) -> None:
         title = f"Edit event #{event.id}" if event else "Add an event"
         super().__init__(perform, title=title)
-        self._event = visible_view(event) if event else None  # see changes_between
+        self._event = event  # as stored; shown with control characters escaped
         self._parse_when = parse_when
         self._names = shown_names(names)
 
     def compose_fields(self) -> ComposeResult:
-        event = self._event
+        event = visible_view(self._event) if self._event else None  # see changes_between
         yield field_row("Title", Input(event.title if event else "", id="title", compact=True))
         yield field_row(
             "Kind",
@@ -160,6 +160,15 @@ class EventFormScreen(FormScreen[EventDraft, EventSaved]):
             tags=split_list(self.text("tags")),
             participants=self.query_one(ParticipantsEditor).specs(),
         )
+
+    @property
+    def event(self) -> EventView | None:
+        """The event the form edits, as stored when it was read (None: a new one)."""
+        return self._event
+
+    def take_stored(self, stored: object) -> None:
+        assert isinstance(stored, EventView)
+        self._event = stored
 
     def unknown_names(self, plan: EventDraft) -> list[str]:
         return self.query_one(ParticipantsEditor).unknown()

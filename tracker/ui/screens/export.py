@@ -84,7 +84,7 @@ class ExportScreen(ModalScreen[ExportDone | None]):
         try:
             rows = self._exporter(path, excel)
         except UserError as exc:
-            self.post_message(SaveFailed(exc.message))
+            self.post_message(SaveFailed(exc.said))
         except OSError as exc:
             self.post_message(SaveFailed(f"cannot write {path}: {exc.strerror or exc}"))
         except Exception as exc:

@@ -47,14 +47,23 @@ class FollowUpFormScreen(FormScreen[FollowUpDraft, FollowUpSaved]):
     ) -> None:
         title = f"Edit follow-up #{follow_up.id}" if follow_up else "Add a follow-up"
         super().__init__(perform, title=title)
-        self._item = visible_view(follow_up) if follow_up else None
+        self._item = follow_up  # as stored; shown with control characters escaped
         self._event = event
         self._parse_when = parse_when
         self._names = shown_names(names)
         self._known = frozenset(" ".join(n.split()).casefold() for n in self._names)
 
+    @property
+    def item(self) -> FollowUpView | None:
+        """What the form edits, as stored when it was read (None: a new one)."""
+        return self._item
+
+    def take_stored(self, stored: object) -> None:
+        assert isinstance(stored, FollowUpView)
+        self._item = stored
+
     def compose_fields(self) -> ComposeResult:
-        item = self._item
+        item = visible_view(self._item) if self._item else None
         yield field_row("What", Input(item.text if item else "", id="text", compact=True))
         yield field_row(
             "Owner",

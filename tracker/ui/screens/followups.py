@@ -8,6 +8,7 @@ from textual.content import Content
 from textual.widgets import DataTable, Footer, Static
 
 from tracker.domain import Change, FollowUpDraft, FollowUpScope, FollowUpStatus, FollowUpView
+from tracker.errors import said
 from tracker.ui import keys
 from tracker.ui.formatting import cell, count, cut, due_text, fit_widths
 from tracker.ui.messages import (
@@ -22,6 +23,7 @@ from tracker.ui.messages import (
 from tracker.ui.screens.base import TrackerScreen
 from tracker.ui.screens.confirm import ConfirmScreen
 from tracker.ui.screens.followup_form import FollowUpFormScreen, FollowUpSaved, follow_up_changes
+from tracker.ui.undo import snapshot_if_there
 from tracker.ui.widgets.grouped_table import HEADING, GroupedTable
 from tracker.ui.widgets.nav_bar import NavBar
 
@@ -183,7 +185,7 @@ class FollowUpsScreen(TrackerScreen):
             item = service.toggle_done(follow_up_id)
             self.tracker.remember(Change("edited", before, service.snapshot(follow_up_id)))
         except Exception as exc:
-            message = str(exc)  # a UserError is already one line
+            message = said(exc)  # a UserError is already one line
             self.post_message(ActionFailed(f"could not change it: {message}"))
             return
         self.post_message(FollowUpToggled(item))
@@ -199,18 +201,27 @@ class FollowUpsScreen(TrackerScreen):
 
         def perform(draft: FollowUpDraft, create: bool) -> FollowUpSaved:
             service = services.followups
-            if item is None:
+            base = form.item or item  # as read: saving checks it is still so
+            if base is None:
                 saved, created = service.add(draft, create=create)
                 tracker.remember(Change("added", None, service.snapshot(saved.id)))
             else:
-                before = service.snapshot(item.id)
+                before = snapshot_if_there(service, base.id)
                 saved, created = service.edit(
-                    item.id, follow_up_changes(item, draft), create=create
+                    base.id, follow_up_changes(base, draft), create=create, expected=base
                 )
-                tracker.remember(Change("edited", before, service.snapshot(saved.id)))
+                if before is not None:
+                    tracker.remember(Change("edited", before, service.snapshot(saved.id)))
             return FollowUpSaved(saved, tuple(created))
 
-        return FollowUpFormScreen(perform, services.ctx.parse_when, self.tracker.names, item)
+        def perform_new(draft: FollowUpDraft, create: bool) -> FollowUpSaved:
+            saved, created = services.followups.add(draft, create=create)
+            tracker.remember(Change("added", None, services.followups.snapshot(saved.id)))
+            return FollowUpSaved(saved, tuple(created))
+
+        form = FollowUpFormScreen(perform, services.ctx.parse_when, self.tracker.names, item)
+        form.save_as_new = perform_new if item is not None else None
+        return form
 
     def _saved(self, result: FollowUpSaved | None) -> None:
         if result is not None:
@@ -244,7 +255,7 @@ class FollowUpsScreen(TrackerScreen):
         try:
             deleted = self.services.followups.delete(follow_up_id)
         except Exception as exc:
-            message = str(exc)  # a UserError is already one line
+            message = said(exc)  # a UserError is already one line
             self.post_message(ActionFailed(f"could not delete: {message}"))
             return
         self.post_message(ItemRemoved(deleted))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from typing import Generic, TypeVar, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -12,10 +12,10 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Footer, Input, Select, Static, TextArea
 
-from tracker.errors import UserError
+from tracker.errors import ChangedMeanwhile, UserError
 from tracker.ui import keys
 from tracker.ui.formatting import plain
-from tracker.ui.messages import SaveFailed, SaveSucceeded
+from tracker.ui.messages import SaveConflict, SaveFailed, SaveSucceeded
 from tracker.ui.screens.confirm import ConfirmScreen
 
 PlanT = TypeVar("PlanT")
@@ -45,6 +45,9 @@ class FormScreen(ModalScreen[ResultT | None], Generic[PlanT, ResultT]):
         self._title = title
         self._initial: tuple[object, ...] = ()
         self._saving = False
+        # An edit form's way to store the form as a new record, offered when the record
+        # was deleted meanwhile (None: not offered).
+        self.save_as_new: Callable[[PlanT, bool], ResultT] | None = None
 
     @property
     def accepts_keys(self) -> bool:
@@ -62,6 +65,10 @@ class FormScreen(ModalScreen[ResultT | None], Generic[PlanT, ResultT]):
     def unknown_names(self, plan: PlanT) -> list[str]:
         """Stakeholder names in the plan that do not exist yet (offered for creation)."""
         return []
+
+    def take_stored(self, stored: object) -> None:
+        """An edit form: the record as stored now becomes the one the form edits (what the
+        next save is checked against, and what `compose_fields` shows)."""
 
     # -- the frame ---------------------------------------------------------------------------
 
@@ -152,16 +159,22 @@ class FormScreen(ModalScreen[ResultT | None], Generic[PlanT, ResultT]):
 
         self.app.push_screen(ConfirmScreen(question, yes="Create", no="Back"), answered)
 
-    def _save(self, plan: PlanT, create: bool) -> None:
+    def _save(
+        self, plan: PlanT, create: bool, perform: Callable[[PlanT, bool], ResultT] | None = None
+    ) -> None:
         self._saving = True
-        self._save_in_worker(plan, create)
+        self._save_in_worker(plan, create, perform)
 
     @work(thread=True, exclusive=True, name="form-save", exit_on_error=False)
-    def _save_in_worker(self, plan: PlanT, create: bool) -> None:
+    def _save_in_worker(
+        self, plan: PlanT, create: bool, perform: Callable[[PlanT, bool], ResultT] | None
+    ) -> None:
         try:
-            result = self._perform(plan, create)
+            result = (perform or self._perform)(plan, create)
+        except ChangedMeanwhile as exc:
+            self.post_message(SaveConflict(exc, plan, create))
         except UserError as exc:
-            self.post_message(SaveFailed(exc.message))
+            self.post_message(SaveFailed(exc.said))
         except Exception as exc:
             self.post_message(SaveFailed(f"could not save: {exc}"))
         else:
@@ -176,6 +189,43 @@ class FormScreen(ModalScreen[ResultT | None], Generic[PlanT, ResultT]):
         message.stop()
         self._saving = False
         self.error(message.message)
+
+    def on_save_conflict(self, message: SaveConflict) -> None:
+        """Someone else changed or deleted the record: say so, and ask what to do."""
+        from tracker.ui.screens.conflict import MINE, NEW, THEIRS, ConflictScreen
+
+        message.stop()
+        self._saving = False
+        error, plan, create = message.error, cast("PlanT", message.plan), message.create
+        self.error(f"not saved: {error.said}")
+
+        def answered(choice: str | None) -> None:
+            if choice == MINE and error.stored is not None:
+                self.take_stored(error.stored)
+                self._save(plan, create)
+            elif choice == THEIRS and error.stored is not None:
+                self.take_stored(error.stored)
+                self.run_worker(self._show_stored(), exclusive=True, group="form-reload")
+            elif choice == NEW and self.save_as_new is not None:
+                self._save(plan, create, self.save_as_new)
+
+        self.app.push_screen(
+            ConflictScreen(
+                error.said,
+                deleted=error.stored is None,
+                can_save_new=self.save_as_new is not None,
+            ),
+            answered,
+        )
+
+    async def _show_stored(self) -> None:
+        """The form again, with the stored values (what was typed is dropped)."""
+        await self.recompose()
+        self._remember()
+        self.error("the form now shows what is stored; edit and save again")
+        first = next((w for w in self.query("Input, Select, TextArea") if w.can_focus), None)
+        if first is not None:
+            first.focus()
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

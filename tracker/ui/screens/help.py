@@ -15,11 +15,15 @@ from tracker.ui.query import SYNTAX
 
 def help_content() -> Content:
     lines: list[Content] = []
+    every = [b for _, bindings in keys.SECTIONS for b in keys.bindings(bindings)]
+    width = max(len(keys.key_label(b)) for b in every) + 2
     for title, bindings in keys.SECTIONS:
         lines.append(Content.assemble((title, "bold $accent")))
         for binding in keys.bindings(bindings):
             lines.append(
-                Content.assemble((f"  {keys.key_label(binding):<14}", "bold"), binding.description)
+                Content.assemble(
+                    (f"  {keys.key_label(binding):<{width}}", "bold"), binding.description
+                )
             )
         lines.append(Content(""))
     lines += [

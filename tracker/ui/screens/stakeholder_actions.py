@@ -5,11 +5,12 @@ from __future__ import annotations
 from textual import work
 
 from tracker.domain import Change, StakeholderDraft, StakeholderView
-from tracker.errors import Conflict
+from tracker.errors import Conflict, said
 from tracker.ui.messages import ActionFailed, DeleteRefused, ItemRemoved
 from tracker.ui.screens.base import TrackerScreen
 from tracker.ui.screens.confirm import ConfirmScreen
 from tracker.ui.screens.stakeholder_form import StakeholderFormScreen, stakeholder_changes
+from tracker.ui.undo import snapshot_if_there
 
 
 def edit_form(screen: TrackerScreen, current: StakeholderView) -> StakeholderFormScreen:
@@ -17,12 +18,21 @@ def edit_form(screen: TrackerScreen, current: StakeholderView) -> StakeholderFor
 
     def perform(draft: StakeholderDraft, create: bool) -> StakeholderView:
         service = services.stakeholders
-        before = service.snapshot(current.id)
-        saved = service.edit(f"#{current.id}", stakeholder_changes(current, draft))
-        tracker.remember(Change("edited", before, service.snapshot(saved.id)))
+        base = form.item or current  # as read: saving checks it is still so
+        before = snapshot_if_there(service, base.id)
+        saved = service.edit(f"#{base.id}", stakeholder_changes(base, draft), expected=base)
+        if before is not None:
+            tracker.remember(Change("edited", before, service.snapshot(saved.id)))
         return saved
 
-    return StakeholderFormScreen(perform, screen.tracker.names, current)
+    def perform_new(draft: StakeholderDraft, create: bool) -> StakeholderView:
+        saved = services.stakeholders.add(draft)
+        tracker.remember(Change("added", None, services.stakeholders.snapshot(saved.id)))
+        return saved
+
+    form = StakeholderFormScreen(perform, screen.tracker.names, current)
+    form.save_as_new = perform_new
+    return form
 
 
 @work(thread=True, name="delete-stakeholder", exit_on_error=False)
@@ -30,10 +40,10 @@ def _delete(screen: TrackerScreen, stakeholder: StakeholderView, force: bool) ->
     try:
         deleted = screen.services.stakeholders.delete(f"#{stakeholder.id}", force=force)
     except Conflict as exc:
-        screen.post_message(DeleteRefused(stakeholder, exc.message))
+        screen.post_message(DeleteRefused(stakeholder, exc.said))
         return
     except Exception as exc:
-        message = str(exc)  # a UserError is already one line
+        message = said(exc)  # a UserError is already one line
         screen.post_message(ActionFailed(f"could not delete: {message}"))
         return
     screen.post_message(ItemRemoved(deleted))
@@ -54,7 +64,6 @@ def ask_delete(screen: TrackerScreen, stakeholder: StakeholderView) -> None:
 
 def ask_force(screen: TrackerScreen, refused: DeleteRefused) -> None:
     """Say who still refers to them, and delete anyway if asked to."""
-    said = refused.message.split("; use --force")[0]
 
     def answered(yes: bool | None) -> None:
         if yes:
@@ -62,8 +71,8 @@ def ask_force(screen: TrackerScreen, refused: DeleteRefused) -> None:
 
     screen.app.push_screen(
         ConfirmScreen(
-            f"{said}. Delete anyway? Their participations go; follow-ups and affiliates lose "
-            "the link. u undoes it.",
+            f"{refused.message}. Delete anyway? Their participations go; follow-ups and "
+            "affiliates lose the link. u undoes it.",
             yes="Delete anyway",
         ),
         answered,

@@ -44,11 +44,20 @@ class StakeholderFormScreen(FormScreen[StakeholderDraft, StakeholderView]):
     ) -> None:
         title = f"Edit {stakeholder.name}" if stakeholder else "Add a stakeholder"
         super().__init__(perform, title=title)
-        self._item = visible_view(stakeholder) if stakeholder else None
+        self._item = stakeholder  # as stored; shown with control characters escaped
         self._names = shown_names(names)
 
+    @property
+    def item(self) -> StakeholderView | None:
+        """What the form edits, as stored when it was read (None: a new one)."""
+        return self._item
+
+    def take_stored(self, stored: object) -> None:
+        assert isinstance(stored, StakeholderView)
+        self._item = stored
+
     def compose_fields(self) -> ComposeResult:
-        item = self._item
+        item = visible_view(self._item) if self._item else None
         yield field_row("Name", Input(item.name if item else "", id="name", compact=True))
         yield field_row(
             "Kind",

@@ -14,6 +14,7 @@ from textual.timer import Timer
 from textual.widgets import Footer
 
 from tracker.domain import Change, EventDraft, EventFilter, EventView, FollowUpDraft
+from tracker.errors import said
 from tracker.ui import keys
 from tracker.ui.formatting import count, default_export_name, position
 from tracker.ui.messages import (
@@ -27,6 +28,7 @@ from tracker.ui.messages import (
 )
 from tracker.ui.query import ParsedQuery, describe_filter
 from tracker.ui.screens.base import TrackerScreen
+from tracker.ui.undo import snapshot_if_there
 from tracker.ui.widgets.event_detail import EventDetail
 from tracker.ui.widgets.filter_bar import FilterBar, FilterInput
 from tracker.ui.widgets.nav_bar import NavBar
@@ -39,6 +41,8 @@ if TYPE_CHECKING:  # the forms are imported when first opened: the timeline show
 
 WIDE = 120  # from this width the details sit beside the list
 DETAIL_PAUSE = 0.1  # seconds between detail pane updates while the cursor keeps moving
+INCOMPLETE = "The filter is incomplete: finish it, or press escape to clear it."
+REFUSED = "The filter cannot be applied (see above): change it, or press escape to clear it."
 
 
 class TimelineScreen(TrackerScreen):
@@ -51,6 +55,8 @@ class TimelineScreen(TrackerScreen):
         self._detail_shown = 0.0
         self._detail_timer: Timer | None = None
         self._full: EventView | None = None
+        self._going_to: int | None = None
+        self._resume: EventView | None = None  # where the cursor was before a broken query
 
     def compose(self) -> ComposeResult:
         yield NavBar("timeline")
@@ -87,16 +93,27 @@ class TimelineScreen(TrackerScreen):
     # -- loading -----------------------------------------------------------------------------
 
     def reload(self, message: DataChanged | None = None) -> None:
+        if self.timeline.suspended is not None:
+            return  # no rows shown: the query that comes next reads the data afresh
         self._detail_for = None  # the same event may have changed: show it afresh
         self.timeline.set_today(self.today)
-        self.timeline.load(self.timeline.filter, self._anchor(message))
+        parsed = self.filter_bar.parsed  # what is typed, if its load is still on the way
+        flt = parsed.filter if parsed.ok else self.timeline.filter
+        # After a save here the cursor goes to the saved event: a key typed meanwhile (`f`
+        # to add a follow-up to it) waits for it to be there.
+        self._going_to = message.event_id if message is not None else None
+        self.timeline.load(flt, self._anchor(message))
+
+    @property
+    def accepts_keys(self) -> bool:
+        return self._going_to is None
 
     def _anchor(self, message: DataChanged | None = None) -> Anchor:
         if message is not None and message.event_id is not None and message.day is not None:
             return Anchor(message.day, message.event_id)
         current, key = self.timeline.current, self.timeline.current_key
-        if current is not None and key is not None:
-            return Anchor(current.when.start, key=key)
+        if current is not None and key is not None:  # the same event, else the same place
+            return Anchor(current.when.start, current.id, key=key)
         return Anchor(self.today)
 
     def show_query(
@@ -109,6 +126,8 @@ class TimelineScreen(TrackerScreen):
         self.filter_bar.show_state()
         if parsed.ok:
             self.timeline.load(parsed.filter, Anchor(day or self.today, event_id))
+        else:
+            self._suspend()
         self.timeline.focus()
 
     @on(FilterBar.Changed)
@@ -116,12 +135,22 @@ class TimelineScreen(TrackerScreen):
         # Applied at every keystroke: a newer query abandons the reads of the one before.
         if message.parsed.ok:
             self._apply_filter()
+        else:
+            self._suspend()
+
+    def _suspend(self, reason: str = INCOMPLETE) -> None:
+        """A query that does not parse (or was refused): the list shows no rows of an
+        earlier one."""
+        if self.timeline.suspended is None:
+            self._resume = self.timeline.current
+        self.timeline.suspend(reason)
 
     def _apply_filter(self) -> None:
         parsed = self.filter_bar.parsed
-        if not parsed.ok or parsed.filter == self.timeline.filter:
+        suspended = self.timeline.suspended is not None
+        if not parsed.ok or (parsed.filter == self.timeline.filter and not suspended):
             return
-        current = self.timeline.current
+        current = self.timeline.current or self._resume
         anchor = Anchor(current.when.start, current.id) if current else Anchor(self.today)
         self.timeline.load(parsed.filter, anchor)
 
@@ -130,20 +159,29 @@ class TimelineScreen(TrackerScreen):
         self.action_clear_filter()
 
     @on(FilterInput.Leave)
+    @on(EventDetail.Leave)
     def _leave_filter(self) -> None:
         self.timeline.focus()
 
     def on_timeline_failed(self, message: TimelineFailed) -> None:
+        self._going_to = None
         self.tracker.timeline_shown()
         self.filter_bar.show_state(problem=message.message)
+        parsed = self.filter_bar.parsed
+        if parsed.ok and parsed.filter != self.timeline.filter:  # the rows are another query's
+            self._suspend(REFUSED)
 
     def on_timeline_highlighted(self, message: TimelineHighlighted) -> None:
+        if message.event is not None or (message.exact and not message.total):
+            self._going_to = None  # the reload is on screen, on the saved event if it shows
         self.tracker.timeline_shown()
         parsed = self.filter_bar.parsed
         if parsed.ok and parsed.filter == self.timeline.filter:
             self.filter_bar.show_state()  # a refused query's message no longer applies
         self.filter_bar.show_position(
-            position(message.index, message.total, exact=message.exact)
+            ""
+            if self.timeline.suspended is not None
+            else position(message.index, message.total, exact=message.exact)
             if message.total
             else count(0, "event")
         )
@@ -176,7 +214,7 @@ class TimelineScreen(TrackerScreen):
             return
         if event.id != self._detail_for:
             self._detail_for = event.id
-            detail.show(event)
+            detail.show(event, today=self.today)
             self._load_detail(event.id)
 
     @work(thread=True, exclusive=True, group="detail", name="event-detail", exit_on_error=False)
@@ -189,7 +227,7 @@ class TimelineScreen(TrackerScreen):
 
     def on_detail_loaded(self, message: DetailLoaded) -> None:
         if message.event.id == self._detail_for:
-            self.query_one(EventDetail).show(message.event)
+            self.query_one(EventDetail).show(message.event, today=self.today)
             self._full = message.event
 
     def on_timeline_selected(self, message: TimelineSelected) -> None:
@@ -206,13 +244,22 @@ class TimelineScreen(TrackerScreen):
             box.value = ""
         self.filter_bar.parsed = ParsedQuery("", EventFilter())
         self.filter_bar.show_state()
-        if not self.timeline.filter.is_empty():
-            current = self.timeline.current
+        if not self.timeline.filter.is_empty() or self.timeline.suspended is not None:
+            current = self.timeline.current or self._resume
             anchor = Anchor(current.when.start, current.id) if current else Anchor(self.today)
             self.timeline.load(EventFilter(), anchor)
         self.timeline.focus()
 
+    def action_focus_detail(self) -> None:
+        detail = self.query_one(EventDetail)
+        if detail.has_focus:
+            self.timeline.focus()
+        else:
+            detail.focus()
+
     def action_today(self) -> None:
+        if self.timeline.suspended is not None:
+            return
         self.timeline.load(self.timeline.filter, Anchor(self.today))
 
     def _full_current(self) -> EventView | None:
@@ -246,20 +293,25 @@ class TimelineScreen(TrackerScreen):
         from tracker.ui.screens.event_form import EventFormScreen, EventSaved, changes_between
 
         services, tracker = self.services, self.tracker
-        original = event
 
         def perform(draft: EventDraft, create: bool) -> EventSaved:
-            before = services.events.snapshot(original.id)
+            base = form.event or event  # as read: saving checks it is still so
+            before = snapshot_if_there(services.events, base.id)
             saved, created = services.events.edit(
-                original.id, changes_between(original, draft), create=create
+                base.id, changes_between(base, draft), create=create, expected=base
             )
-            tracker.remember(Change("edited", before, services.events.snapshot(saved.id)))
+            if before is not None:
+                tracker.remember(Change("edited", before, services.events.snapshot(saved.id)))
             return EventSaved(saved, tuple(created))
 
-        self.app.push_screen(
-            EventFormScreen(perform, services.ctx.parse_when, self.tracker.names, event),
-            self._event_saved,
-        )
+        def perform_new(draft: EventDraft, create: bool) -> EventSaved:
+            added, created = services.events.add(draft, create=create)
+            tracker.remember(Change("added", None, services.events.snapshot(added.id)))
+            return EventSaved(added, tuple(created))
+
+        form = EventFormScreen(perform, services.ctx.parse_when, self.tracker.names, event)
+        form.save_as_new = perform_new
+        self.app.push_screen(form, self._event_saved)
 
     def _event_saved(self, result: EventSaved | None) -> None:
         if result is None:
@@ -294,7 +346,7 @@ class TimelineScreen(TrackerScreen):
         try:
             deleted = self.services.events.delete(event_id)
         except Exception as exc:
-            message = str(exc)  # a UserError is already one line
+            message = said(exc)  # a UserError is already one line
             self.post_message(ActionFailed(f"could not delete: {message}"))
             return
         self.post_message(ItemRemoved(deleted))
@@ -330,6 +382,12 @@ class TimelineScreen(TrackerScreen):
     def action_export(self) -> None:
         from tracker.ui.screens.export import ExportScreen
 
+        if self.timeline.suspended is not None or not self.filter_bar.parsed.ok:
+            self.notify(
+                "Not exported: the filter is incomplete. Finish it, or press escape to clear it.",
+                severity="warning",
+            )
+            return
         flt = self.timeline.filter
         services = self.services
         default = Path("~").expanduser() / default_export_name(self.today)

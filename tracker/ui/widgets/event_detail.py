@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.message import Message
 from textual.widgets import Static
 
 from tracker import dates
 from tracker.domain import EventView, FollowUpStatus, FollowUpView
-from tracker.ui.formatting import visible_view
+from tracker.ui import keys
+from tracker.ui.formatting import past_but_planned, visible_view
 
 
 def _follow_up(item: FollowUpView) -> Content:
@@ -32,9 +36,10 @@ def _follow_up(item: FollowUpView) -> Content:
     return Content.assemble(*parts)
 
 
-def event_content(event: EventView) -> Content:
+def event_content(event: EventView, today: dt.date | None = None) -> Content:
     """The pane's text for one event (pure: the tests read it too), its stored text with
-    control characters shown escaped."""
+    control characters shown escaped; with `today`, an event still planned after its date
+    is flagged."""
     event = visible_view(event)
     lines: list[Content] = [
         Content.assemble((event.title, "bold")),
@@ -47,6 +52,15 @@ def event_content(event: EventView) -> Content:
             (f"  #{event.id}", "$text-muted"),
         ),
     ]
+    if today is not None and past_but_planned(event, today):
+        lines.append(
+            Content.assemble(
+                (
+                    "⚑ its date has passed but it is still planned: press e to set its status",
+                    "bold $error",
+                )
+            )
+        )
     if event.location:
         lines.append(Content.assemble(("at ", "$text-muted"), event.location))
     if event.tags:
@@ -77,18 +91,29 @@ def event_content(event: EventView) -> Content:
     return Content("\n").join(lines)
 
 
-class EventDetail(VerticalScroll, can_focus=False):
-    """Participants, follow-ups, place, source and notes of one event."""
+class EventDetail(VerticalScroll, can_focus=True):
+    """Participants, follow-ups, place, source and notes of one event; `i` focuses it to
+    scroll through all of it, escape goes back to the list."""
+
+    BINDINGS = keys.DETAIL
+
+    class Leave(Message):
+        """Escape in the pane: back to the list."""
+
+    def action_leave(self) -> None:
+        self.post_message(self.Leave())
 
     def compose(self) -> ComposeResult:
         yield Static(id="detail-body")
 
-    def show(self, event: EventView | None, *, loading: bool = False) -> None:
+    def show(
+        self, event: EventView | None, *, loading: bool = False, today: dt.date | None = None
+    ) -> None:
         body = self.query_one("#detail-body", Static)
         if event is None:
             body.update(Content.assemble(("…" if loading else "No event selected.", "$text-muted")))
         else:
-            body.update(event_content(event))
+            body.update(event_content(event, today))
         self.scroll_home(animate=False)
 
     @property

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -23,9 +23,16 @@ from tracker.domain import (
     TimelineKey,
     Window,
 )
-from tracker.errors import Cancelled, UserError
+from tracker.errors import Cancelled, UserError, said
 from tracker.ui import keys
-from tracker.ui.formatting import month_of, month_title, participants_short, shown
+from tracker.ui.formatting import (
+    month_of,
+    month_title,
+    participants_short,
+    past_but_planned,
+    shown,
+    status_label,
+)
 from tracker.ui.messages import (
     ChunkLoaded,
     TimelineFailed,
@@ -70,24 +77,34 @@ class _Line:
     new_year: bool = False
 
 
+WHEN = 17  # the date column's width where the terminal has no room for more
+TITLE_ROOM = 30  # a longer date label widens its column only while this much is left
+WITH_FROM = 100  # terminal width from which the participants get a column
+
+
 @dataclass(frozen=True, slots=True)
 class Columns:
     """Cell widths for one terminal width; `with_` is 0 when there is no room for it."""
 
     when: int
     kind: int
+    status: int
     title: int
     with_: int
     open: int = 4
 
     @classmethod
-    def fit(cls, width: int) -> Columns:
-        when, kind, gaps = 17, 12, 5
-        rest = max(width - when - kind - 4 - gaps - 1, 10)
-        if width < 70:
-            return cls(when, kind, rest, 0)
+    def fit(cls, width: int, longest: int = WHEN) -> Columns:
+        """The columns for `width` cells; the date column as wide as the `longest` label
+        where the terminal has room for it."""
+        kind, status, gaps = 12, 9, 6
+        fixed = kind + status + 4 + gaps + 1
+        when = max(WHEN, min(longest, width - fixed - TITLE_ROOM))
+        rest = max(width - when - fixed, 10)
+        if width < WITH_FROM:
+            return cls(when, kind, status, rest, 0)
         with_ = min(max(rest * 2 // 5, 14), 40)
-        return cls(when, kind, rest - with_, with_)
+        return cls(when, kind, status, rest - with_, with_)
 
 
 def _fit(text: str, width: int, *, right: bool = False) -> str:
@@ -115,6 +132,7 @@ class _Styles:
     open: Style
     cancelled: Style
     postponed: Style
+    stale: Style
 
 
 class TimelineList(ScrollView, can_focus=True):
@@ -135,6 +153,7 @@ class TimelineList(ScrollView, can_focus=True):
         "timeline--cursor-blurred",
         "timeline--muted",
         "timeline--open",
+        "timeline--stale",
     }
 
     def __init__(self, source: TimelineSource, today: dt.date, *, id: str | None = None) -> None:
@@ -164,7 +183,9 @@ class TimelineList(ScrollView, can_focus=True):
         self._line_styles: tuple[tuple[object, ...], _Styles] | None = None
         self._strips: dict[tuple[object, ...], tuple[EventView | None, _Styles, Strip]] = {}
         self._pass: tuple[int, _Styles] | None = None
+        self._longest = WHEN  # the longest date label among the rows loaded
         self.loaded = False
+        self.suspended: str | None = None  # why no rows show (a query that does not parse)
 
     # -- what the screen reads ---------------------------------------------------------------
 
@@ -213,6 +234,22 @@ class TimelineList(ScrollView, can_focus=True):
         self._jumping = False
         self._load_worker(self._generation, flt, anchor)
 
+    def suspend(self, reason: str) -> None:
+        """Show no rows, only `reason`, until the next load: the rows of an earlier query
+        would read as this one's answer. Reads in flight are abandoned."""
+        self._generation += 1
+        self._requested = {}
+        self._extending.clear()
+        self._jumping = False
+        self.suspended = reason
+        self._set_rows(Window((), (), False, False), 0)
+        self._total, self._cursor, self._located, self.loaded = 0, 0, True, True
+        self._today_index = -1
+        self._update_virtual_size()
+        self.scroll_to(y=0, animate=False, force=True)
+        self._changed()
+        self._highlighted()
+
     def set_today(self, today: dt.date) -> None:
         self._today = today
 
@@ -250,7 +287,7 @@ class TimelineList(ScrollView, can_focus=True):
         except Cancelled:
             return
         except UserError as exc:
-            self.post_message(TimelineFailed(generation, exc.message))
+            self.post_message(TimelineFailed(generation, exc.said))
             return
         except Exception as exc:  # a broken database must not take the app down
             self.post_message(TimelineFailed(generation, f"could not read the timeline: {exc}"))
@@ -278,7 +315,7 @@ class TimelineList(ScrollView, can_focus=True):
         except Cancelled:
             return
         except Exception as exc:
-            self.post_message(TimelineFailed(generation, str(exc)))  # a UserError is one line
+            self.post_message(TimelineFailed(generation, said(exc)))  # a UserError is one line
             return
         self.post_message(ChunkLoaded(generation, after, edge, window))
 
@@ -287,7 +324,7 @@ class TimelineList(ScrollView, can_focus=True):
         try:
             offset, window = self._source.window_at(flt, offset, 2 * CHUNK)
         except Exception as exc:
-            self.post_message(TimelineFailed(generation, str(exc)))
+            self.post_message(TimelineFailed(generation, said(exc)))
             return
         self.post_message(TimelineJumped(generation, offset, window))
 
@@ -297,6 +334,7 @@ class TimelineList(ScrollView, can_focus=True):
             return
         window = message.window
         self._filter = self._requested.get(message.generation, self._filter)
+        self.suspended = None
         self._extending.clear()
         self._jumping = False
         # Until the filter is located, the rows sit where the cursor was (or at the start).
@@ -373,6 +411,7 @@ class TimelineList(ScrollView, can_focus=True):
             elif self._base < NEAR and not self._located:
                 self._shift(CHUNK)  # an estimate ran out of room above: make some
         self._trim()
+        self._longest = self._longest_label(window.rows, self._longest)
         self._today_index = self._find_today()
         if not self._located:
             self._total = self._estimate()
@@ -404,9 +443,15 @@ class TimelineList(ScrollView, can_focus=True):
 
     def _set_rows(self, window: Window, base: int) -> None:
         self._rows, self._keys = list(window.rows), list(window.keys)
+        self._longest = self._longest_label(self._rows, WHEN)
         self._more_before, self._more_after = window.more_before, window.more_after
         self._base = base
         self._today_index = self._find_today()
+
+    @staticmethod
+    def _longest_label(rows: Iterable[EventView], longest: int) -> int:
+        """The widest date label of `rows` (at least `longest`): the date column fits it."""
+        return max(longest, max((cell_len(row.when.label) for row in rows), default=0))
 
     def _estimate(self) -> int:
         """The timeline's length as far as the loaded rows tell (until it is located)."""
@@ -507,12 +552,16 @@ class TimelineList(ScrollView, can_focus=True):
         self.move_to(self._cursor + max(self._row_height() - 2, 1))
 
     def action_first(self) -> None:
+        if self.suspended is not None:
+            return
         if self._base == 0 and not self._more_before:
             self.move_to(0)
         else:
             self.load(self._filter, Anchor(START))
 
     def action_last(self) -> None:
+        if self.suspended is not None:
+            return
         if not self._more_after:
             self.move_to(self._base + len(self._rows) - 1)
         else:
@@ -663,7 +712,8 @@ class TimelineList(ScrollView, can_focus=True):
         # after a layout (each keystroke in the filter box), and a scroll moves lines.
         line = lines[y]
         row = self.row(line.index) if line.kind == "row" else None
-        key = (line, width, line.index == self._cursor, self._today, self._filter.is_empty())
+        cursor, empty = line.index == self._cursor, self._filter.is_empty()
+        key = (line, width, cursor, self._today, empty, self.suspended, self._longest)
         drawn = self._strips.get(key)
         if drawn is not None and drawn[0] is row and drawn[1] is styles:
             return drawn[2]
@@ -694,22 +744,30 @@ class TimelineList(ScrollView, can_focus=True):
                     open=base + style("timeline--open"),
                     cancelled=base + muted + Style(strike=True),
                     postponed=base + muted + Style(italic=True),
+                    stale=base + style("timeline--stale"),
                 ),
             )
         return self._line_styles[1]
 
     def _line_segments(self, line: _Line, width: int, styles: _Styles) -> list[Segment]:
-        cols = Columns.fit(width)
+        cols = Columns.fit(width, self._longest)
         if line.kind == "header":
             style = styles.header
-            cells = [(" WHEN", cols.when + 1), ("KIND", cols.kind), ("TITLE", cols.title)]
+            cells = [
+                (" WHEN", cols.when + 1),
+                ("KIND", cols.kind),
+                ("STATUS", cols.status),
+                ("TITLE", cols.title),
+            ]
             if cols.with_:
                 cells.append(("WITH", cols.with_))
             text = " ".join(_fit(label, size) for label, size in cells)
             return [Segment(text + " " + _fit("OPEN", cols.open, right=True), style)]
         if line.kind == "empty":
             message = (
-                "No events yet: press a to add one."
+                self.suspended
+                if self.suspended is not None
+                else "No events yet: press a to add one."
                 if self._filter.is_empty()
                 else "No events match this filter: press escape to clear it."
             )
@@ -740,9 +798,11 @@ class TimelineList(ScrollView, can_focus=True):
             plain = styles.postponed
         kind = styles.muted if plain is styles.base else plain
         opened = f"●{row.open_follow_ups}" if row.open_follow_ups else ""
+        stale = past_but_planned(row, self._today)
         cells = [
             (_fit(" " + row.when.label, cols.when + 1), plain),
             (_fit(row.kind.value, cols.kind), kind),
+            (_fit(status_label(row, self._today), cols.status), styles.stale if stale else kind),
             (_fit(row.title, cols.title), plain),
         ]
         if cols.with_:
