@@ -535,7 +535,9 @@ class EventService:
     ) -> None:
         existing = {p.stakeholder_id: p for p in event.participations}
         for spec in specs:
-            stakeholder = resolve_stakeholder(session, spec.name, create=create, created=created)
+            stakeholder = resolve_stakeholder(
+                session, spec.name, create=create, created=created, offer_create=True
+            )
             current = existing.get(stakeholder.id)
             if current is not None:
                 current.role = spec.role

@@ -24,7 +24,13 @@ from tracker.domain import (
 )
 from tracker.errors import Conflict, UserError
 from tracker.services.context import Context
-from tracker.services.names import clean_name, find_stakeholders, name_key, resolve_stakeholder
+from tracker.services.names import (
+    clean_name,
+    find_stakeholders,
+    name_key,
+    name_taken,
+    resolve_stakeholder,
+)
 from tracker.services.tags import clean_tags
 from tracker.services.views import event_views, event_when, follow_up_view
 from tracker.storage.models import (
@@ -131,7 +137,7 @@ class StakeholderService:
     def add(self, draft: StakeholderDraft) -> StakeholderView:
         with self.ctx.write() as session:
             name = clean_name(draft.name)
-            self._check_unique(session, name, draft.kind, None)
+            self._check_free(session, [name, *draft.aliases], None)
             stakeholder = Stakeholder(
                 name=name,
                 name_key=name_key(name),
@@ -153,8 +159,11 @@ class StakeholderService:
             stakeholder = resolve_stakeholder(session, name)
             new_name = clean_name(changes.name) if changes.name is not None else stakeholder.name
             new_kind = changes.kind or stakeholder.kind
+            if name_key(new_name) != stakeholder.name_key:
+                self._check_free(session, [new_name], stakeholder.id)
             if (name_key(new_name), new_kind) != (stakeholder.name_key, stakeholder.kind):
                 self._check_unique(session, new_name, new_kind, stakeholder.id)
+            self._check_free(session, changes.add_aliases, stakeholder.id)
             stakeholder.name, stakeholder.name_key, stakeholder.kind = (
                 new_name,
                 name_key(new_name),
@@ -360,6 +369,17 @@ class StakeholderService:
         )
         if clash is not None and clash.id != own_id:
             raise Conflict(f"a {kind} named {clash.name!r} exists already (#{clash.id})")
+
+    @staticmethod
+    def _check_free(
+        session: Session, names: builtins.list[str] | tuple[str, ...], own_id: int | None
+    ) -> None:
+        """Refuse a name or alias that another stakeholder has as a name or alias (ignoring
+        case and accents): it would shadow theirs, and `--with` would find neither."""
+        for name in names:
+            taken = name_taken(session, name, own_id)
+            if taken is not None:
+                raise Conflict(f"{' '.join(name.split())!r} exists already as {taken}")
 
     @staticmethod
     def _check_affiliation(session: Session, stakeholder: Stakeholder, target: Stakeholder) -> None:
