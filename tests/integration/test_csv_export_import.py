@@ -114,6 +114,28 @@ def test_csv_injection_is_neutralised_and_undone(services: Services, tmp_path: P
     assert "''=already quoted" in titles
 
 
+HIDDEN_FORMULAS = (
+    "\uff1dHYPERLINK(1)",  # full-width =
+    "\uff0b1 for the plan",
+    "\u200b=SUM(A1)",  # a zero-width space before =
+    "\ufeff@mention",  # a byte-order mark before @
+    "'\u2060-5",
+)
+
+
+def test_full_width_and_invisible_formulas_are_neutralised_and_undone(
+    services: Services, services_factory, tmp_path: Path
+) -> None:
+    for title in HIDDEN_FORMULAS:
+        services.events.add(EventDraft(title=title, kind=EventKind.CALL, when="May 2022"))
+    out = tmp_path / "t.csv"
+    services.transfer.export_csv(out)
+    assert sorted(r["title"] for r in read(out)) == sorted("'" + t for t in HIDDEN_FORMULAS)
+    fresh = services_factory("fresh.sqlite3")
+    fresh.transfer.import_csv(out)
+    assert sorted(e.title for e in fresh.events.list()) == sorted(HIDDEN_FORMULAS)
+
+
 def test_round_trip_into_an_empty_database(
     seeded: Services, services_factory, tmp_path: Path
 ) -> None:
