@@ -24,6 +24,7 @@ from tracker.domain import (
 )
 from tracker.errors import Conflict, UserError
 from tracker.services.context import Context
+from tracker.services.merging import MergePlan, apply_merge, plan_merge
 from tracker.services.names import (
     clean_name,
     find_stakeholders,
@@ -200,51 +201,22 @@ class StakeholderService:
             session.flush()
             return self._views(session, [stakeholder])[0]
 
-    def merge(self, loser_name: str, survivor_name: str) -> StakeholderView:
-        """Move everything of `loser` to `survivor`; the loser's names become aliases."""
+    def merge_plan(self, duplicate: str, into: str, *, force: bool = False) -> MergePlan:
+        """What `merge(duplicate, into)` would do, computed as the merge computes it; writes
+        nothing."""
+        with self.ctx.read() as session:
+            loser = resolve_stakeholder(session, duplicate)
+            survivor = resolve_stakeholder(session, into)
+            return plan_merge(session, loser, survivor, force=force)
+
+    def merge(self, duplicate: str, into: str, *, force: bool = False) -> StakeholderView:
+        """Move everything of `duplicate` to `into`, as `merge_plan` says (see
+        tracker.services.merging); the duplicate's names become aliases. Different kinds
+        need `force`."""
         with self.ctx.write() as session:
-            loser = resolve_stakeholder(session, loser_name)
-            survivor = resolve_stakeholder(session, survivor_name)
-            if loser.id == survivor.id:
-                raise UserError(f"{loser.name} and {survivor_name!r} are the same stakeholder")
-            taken = set(
-                session.scalars(
-                    select(Participation.event_id).where(
-                        Participation.stakeholder_id == survivor.id
-                    )
-                )
-            )
-            for participation in session.scalars(
-                select(Participation).where(Participation.stakeholder_id == loser.id)
-            ):
-                if participation.event_id in taken:
-                    session.delete(participation)
-                else:
-                    participation.stakeholder_id = survivor.id
-            session.flush()
-            session.execute(
-                update(FollowUp).where(FollowUp.owner_id == loser.id).values(owner_id=survivor.id)
-            )
-            session.execute(
-                update(Stakeholder)
-                .where(Stakeholder.affiliation_id == loser.id, Stakeholder.id != survivor.id)
-                .values(affiliation_id=survivor.id)
-            )
-            if survivor.affiliation_id == loser.id:
-                survivor.affiliation_id = loser.affiliation_id
-            aliases = [loser.name, *(a.alias for a in loser.aliases)]
-            tags = [t.tag for t in survivor.tags] + [t.tag for t in loser.tags]
-            if loser.notes:
-                survivor.notes = "\n".join(filter(None, [survivor.notes, loser.notes]))
-            for field in ("title", "country"):
-                if not getattr(survivor, field):
-                    setattr(survivor, field, getattr(loser, field))
-            session.delete(loser)
-            session.flush()
-            self._add_aliases(survivor, aliases)
-            survivor.tags = [StakeholderTag(tag=t) for t in dict.fromkeys(tags)]
-            survivor.updated_at = dt.datetime.now(dt.UTC)
-            session.flush()
+            loser = resolve_stakeholder(session, duplicate)
+            survivor = resolve_stakeholder(session, into)
+            apply_merge(session, plan_merge(session, loser, survivor, force=force), loser, survivor)
             return self._views(session, [survivor])[0]
 
     def delete(self, name: str, *, force: bool = False) -> Deleted:
