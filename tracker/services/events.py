@@ -32,7 +32,14 @@ from tracker.domain import (
 )
 from tracker.errors import NotFound, UserError
 from tracker.services.context import Context
-from tracker.services.names import NAME_INDEX, NameIndex, name_key, resolve_stakeholder
+from tracker.services.names import (
+    FOLDED_NAMES,
+    NAME_INDEX,
+    NameIndex,
+    folded_names,
+    name_key,
+    resolve_stakeholder,
+)
 from tracker.services.queries import (
     TIMELINE_ORDER,
     count_events,
@@ -331,6 +338,9 @@ class EventService:
             if version is not None:
                 session.info[NAME_INDEX] = lambda: self._cache.get(
                     ("names", version), lambda: NameIndex.build(session)
+                )
+                session.info[FOLDED_NAMES] = lambda: self._cache.get(
+                    ("folded names", version), lambda: folded_names(session)
                 )
             yield session
 

@@ -23,12 +23,38 @@ def name_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
+# Accents: the combining diacritical marks a decomposed Latin, Greek or Cyrillic letter
+# carries (other scripts' combining signs are letters of their words, and stay).
+_ACCENTS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+# Latin letters whose accent is not a combining mark, read as the letter they are written
+# for ("Đorđević" is "dordevic", "Søndergaard" is "sondergaard").
+_LETTERS = str.maketrans(
+    {"đ": "d", "ð": "d", "ø": "o", "ł": "l", "ħ": "h", "ı": "i", "ŧ": "t", "ƚ": "l", "ɨ": "i"}
+)
+
+
 def fold(name: str) -> str:
     """The form names are matched in: as `name_key`, and accents ignored ("André" is "andre")."""
-    decomposed = unicodedata.normalize("NFKD", name_key(name))
-    return unicodedata.normalize(
-        "NFC", "".join(c for c in decomposed if not unicodedata.combining(c))
-    )
+    return _ACCENTS.sub("", unicodedata.normalize("NFKD", name_key(name))).translate(_LETTERS)
+
+
+def folded_names(session: Session) -> list[tuple[int, str, str]]:
+    """Every name and alias: (stakeholder id, as stored, folded), folded in one pass (a
+    stored name has its spaces collapsed already, so `fold` of the lot is that of each)."""
+    rows = [
+        *session.execute(select(Stakeholder.id, Stakeholder.name)),
+        *session.execute(select(StakeholderAlias.stakeholder_id, StakeholderAlias.alias)),
+    ]
+    joined = "\n".join(text for _, text in rows).casefold()
+    lot = _ACCENTS.sub("", unicodedata.normalize("NFKD", joined)).translate(_LETTERS)
+    folded = lot.split("\n")
+    if len(folded) != len(rows) or any(space in joined for space in ("  ", "\t", "\r")):
+        folded = [fold(text) for _, text in rows]  # a name clean_name did not make
+    return [(row[0], row[1], key) for row, key in zip(rows, folded, strict=True)]
+
+
+# Where a session's reads find every name folded (set by the services that cache it).
+FOLDED_NAMES = "tracker.folded_names"
 
 
 class NameIndex:
@@ -203,12 +229,8 @@ def name_taken(session: Session, text: str, own_id: int | None = None) -> str | 
 
 
 def _named(session: Session) -> list[tuple[int, str, str]]:
-    """Every name and alias: (stakeholder id, as stored, folded)."""
-    rows = [
-        *session.execute(select(Stakeholder.id, Stakeholder.name)),
-        *session.execute(select(StakeholderAlias.stakeholder_id, StakeholderAlias.alias)),
-    ]
-    return [(stakeholder_id, text, fold(text)) for stakeholder_id, text in rows]
+    source: Callable[[], list[tuple[int, str, str]]] | None = session.info.get(FOLDED_NAMES)
+    return source() if source is not None else folded_names(session)
 
 
 def _loose_steps(named: list[tuple[int, str, str]], text: str) -> list[list[int]]:
@@ -225,9 +247,13 @@ def _loose_steps(named: list[tuple[int, str, str]], text: str) -> list[list[int]
 
 
 def _did_you_mean(named: list[tuple[int, str, str]], text: str) -> str:
-    """ "; did you mean A, B or C?" with at most three names or aliases like `text`."""
+    """The error's end "; did you mean A, B or C?": at most three names or aliases like `text`."""
+    folded = fold(text)
     choices = [f for _, _, f in named]
-    found = process.extract(fold(text), choices, scorer=fuzz.WRatio, limit=12, score_cutoff=75)
+    found = process.extract(folded, choices, scorer=fuzz.WRatio, limit=20, score_cutoff=80)
+    # WRatio scores a part of the longer text: a short name inside a long misspelt one is
+    # no suggestion unless it is close as a whole.
+    found = [hit for hit in found if len(hit[0]) >= len(folded) or fuzz.ratio(folded, hit[0]) >= 80]
     seen: dict[int, str] = {}
     for _, _, index in found:
         stakeholder_id, stored, _ = named[index]
