@@ -24,6 +24,8 @@ from tracker.domain import (
     ParticipantSpec,
     Precision,
     Role,
+    StakeholderDraft,
+    StakeholderKind,
 )
 from tracker.errors import UserError
 from tracker.exporting import csv as timeline_csv
@@ -184,6 +186,30 @@ def test_import_hand_made_file_with_fuzzy_when_column(services: Services) -> Non
     summit = events[1]
     assert {p.name for p in summit.participants} == {"Joe Biden", "Xiomara Castro"}
     assert sorted(report.created_stakeholders) == ["Joe Biden", "Xiomara Castro"]
+
+
+def test_import_finds_a_name_written_without_its_accents(
+    services: Services, tmp_path: Path
+) -> None:
+    services.stakeholders.add(StakeholderDraft("André Carson", StakeholderKind.PERSON))
+    path = tmp_path / "plain.csv"
+    path.write_text(
+        "title,kind,when,participants\n"
+        'Hearing,hearing,May 2022,"Andre Carson (speaker, attended)"\n'
+        "Call,call,June 2022,Łukasz Nowak\n"
+        "Visit,trip,July 2022,lukasz nowak\n"
+        "Dinner,meeting,July 2022,LUKASZ NOWAK\n",
+        encoding="utf-8",
+    )
+    report = services.transfer.import_csv(path)
+    assert report.added == 4 and report.created_stakeholders == ["Łukasz Nowak"]
+    people = {e.title: [p.name for p in e.participants] for e in services.events.list()}
+    assert people == {
+        "Hearing": ["André Carson"],
+        "Call": ["Łukasz Nowak"],
+        "Visit": ["Łukasz Nowak"],
+        "Dinner": ["Łukasz Nowak"],
+    }
 
 
 def test_golden_export(services: Services, tmp_path: Path) -> None:
