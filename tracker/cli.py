@@ -554,10 +554,19 @@ def stakeholder_edit(state: State, /, name: str, **kw: Any) -> None:
 @stakeholder.command("merge")
 @click.argument("duplicate")
 @click.argument("into")
+@click.option("--dry-run", is_flag=True, help="Show what would move and be kept; write nothing.")
+@click.option("--force", is_flag=True, help="Merge even when the two are of different kinds.")
 @pass_state
-def stakeholder_merge(state: State, /, duplicate: str, into: str) -> None:
+def stakeholder_merge(
+    state: State, /, duplicate: str, into: str, dry_run: bool, force: bool
+) -> None:
     """Merge DUPLICATE into INTO; its name stays behind as an alias."""
-    view = state.services.stakeholders.merge(duplicate, into)
+    if dry_run:
+        plan = state.services.stakeholders.merge_plan(duplicate, into, force=force)
+        for line in [*plan.lines(), "dry run: nothing was written"]:
+            _echo(line)
+        return
+    view = state.services.stakeholders.merge(duplicate, into, force=force)
     _echo(f"merged {duplicate!r} into {view.name} (#{view.id}); aliases: {', '.join(view.aliases)}")
 
 

@@ -188,8 +188,8 @@ def test_errors_are_one_line_exit_2_and_write_nothing(cli, cli_env: Path, args, 
 
 
 def test_ambiguous_and_unknown_names(cli) -> None:
-    cli("stakeholder", "add", "Xiomara Castro", "--kind", "person", "--alias", "Castro")
-    cli("stakeholder", "add", "Fidel Castro", "--kind", "person", "--alias", "Castro")
+    cli("stakeholder", "add", "Xiomara Castro", "--kind", "person")
+    cli("stakeholder", "add", "Fidel Castro", "--kind", "person")
     result = cli("event", "add", "Call", "--kind", "call", "--when", "May 2022", "--with", "castro")
     assert result.code == 2
     assert "Xiomara Castro" in result.err and "Fidel Castro" in result.err
@@ -282,3 +282,84 @@ def test_help_for_every_command(cli) -> None:
     ):
         result = cli(*args)
         assert result.code == 0 and "Usage:" in result.out
+
+
+def _titles(cli, *args: str) -> list[str]:  # type: ignore[no-untyped-def]
+    result = cli("event", "list", "--format", "json", *args)
+    assert result.code == 0, result.err
+    return [e["title"] for e in json.loads(result.out)]
+
+
+def test_with_takes_a_unique_word_or_start_of_a_name_and_ignores_accents(cli) -> None:
+    cli("seed")
+    cli("stakeholder", "add", "André Carson", "--kind", "person")
+    cli("event", "add", "Hearing", "--kind", "hearing", "--when", "May 3, 2022")
+    cli("event", "edit", "17", "--with", "André Carson")
+    castro = _titles(cli, "--with", "Castro")  # the README's example: an alias
+    assert castro and _titles(cli, "--with", "Xiomara") == castro  # a word of her name
+    assert _titles(cli, "--with", "xiom") == castro  # the start of one
+    assert _titles(cli, "--with", "Gia") == _titles(cli, "--with", "Alejandro Giammattei")
+    assert _titles(cli, "--with", "Andre Carson") == ["Hearing"]
+    assert _titles(cli, "--with", "carson") == ["Hearing"]
+    shown = cli("stakeholder", "show", "Castro")
+    assert shown.code == 0 and "Xiomara Castro" in shown.out
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("Xiomarra", "no stakeholder named 'Xiomarra'; did you mean Xiomara Castro?"),
+        ("Giamatei", "did you mean "),
+        ("President", "'President' could be several: did you mean "),
+    ],
+)
+def test_an_unknown_or_ambiguous_with_gets_suggestions(cli, name: str, said: str) -> None:
+    cli("seed")
+    result = cli("event", "list", "--with", name)
+    assert result.code == 2 and result.out == ""
+    assert said in result.err and result.err.count("\n") == 1
+    assert "Traceback" not in result.err
+
+
+def test_with_biden_and_president_lists_the_candidates(cli) -> None:
+    cli("seed")
+    err = cli("event", "list", "--with", "President").err
+    assert "Joe Biden" in err and "Xiomara Castro" in err and "Use the full name or #id" in err
+
+
+def test_a_short_form_is_not_created_by_create(cli, cli_env: Path) -> None:
+    cli("seed")
+    before = rows(cli_env, "select count(*) from stakeholders")
+    result = cli(
+        "event",
+        "add",
+        "Call",
+        "--kind",
+        "call",
+        "--when",
+        "May 2022",
+        "--with",
+        "Xiomara",
+        "--create",
+    )
+    assert result.code == 2 and "did you mean Xiomara Castro?" in result.err
+    assert rows(cli_env, "select count(*) from stakeholders") == before
+
+
+@pytest.mark.parametrize(
+    ("args", "has_create"),
+    [
+        (["event", "list", "--with", "Nobody"], False),
+        (["stakeholder", "show", "Nobody"], False),
+        (["stakeholder", "merge", "Nobody", "Castro"], False),
+        (["stakeholder", "edit", "Castro", "--affiliation", "Nobody"], False),
+        (["followup", "list", "--owner", "Nobody"], False),
+        (["event", "add", "X", "--kind", "call", "--when", "May 2022", "--with", "Nobody"], True),
+        (["followup", "add", "X", "--owner", "Nobody"], True),
+    ],
+)
+def test_not_found_hints_only_at_options_the_command_has(cli, args, has_create: bool) -> None:
+    cli("stakeholder", "add", "Xiomara Castro", "--kind", "person", "--alias", "Castro")
+    result = cli(*args)
+    assert result.code == 2 and "no stakeholder named 'Nobody'" in result.err
+    assert ("--create" in result.err) is has_create

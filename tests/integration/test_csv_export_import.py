@@ -24,6 +24,8 @@ from tracker.domain import (
     ParticipantSpec,
     Precision,
     Role,
+    StakeholderDraft,
+    StakeholderKind,
 )
 from tracker.errors import UserError
 from tracker.exporting import csv as timeline_csv
@@ -114,6 +116,28 @@ def test_csv_injection_is_neutralised_and_undone(services: Services, tmp_path: P
     assert "''=already quoted" in titles
 
 
+HIDDEN_FORMULAS = (
+    "\uff1dHYPERLINK(1)",  # full-width =
+    "\uff0b1 for the plan",
+    "\u200b=SUM(A1)",  # a zero-width space before =
+    "\ufeff@mention",  # a byte-order mark before @
+    "'\u2060-5",
+)
+
+
+def test_full_width_and_invisible_formulas_are_neutralised_and_undone(
+    services: Services, services_factory, tmp_path: Path
+) -> None:
+    for title in HIDDEN_FORMULAS:
+        services.events.add(EventDraft(title=title, kind=EventKind.CALL, when="May 2022"))
+    out = tmp_path / "t.csv"
+    services.transfer.export_csv(out)
+    assert sorted(r["title"] for r in read(out)) == sorted("'" + t for t in HIDDEN_FORMULAS)
+    fresh = services_factory("fresh.sqlite3")
+    fresh.transfer.import_csv(out)
+    assert sorted(e.title for e in fresh.events.list()) == sorted(HIDDEN_FORMULAS)
+
+
 def test_round_trip_into_an_empty_database(
     seeded: Services, services_factory, tmp_path: Path
 ) -> None:
@@ -162,6 +186,30 @@ def test_import_hand_made_file_with_fuzzy_when_column(services: Services) -> Non
     summit = events[1]
     assert {p.name for p in summit.participants} == {"Joe Biden", "Xiomara Castro"}
     assert sorted(report.created_stakeholders) == ["Joe Biden", "Xiomara Castro"]
+
+
+def test_import_finds_a_name_written_without_its_accents(
+    services: Services, tmp_path: Path
+) -> None:
+    services.stakeholders.add(StakeholderDraft("André Carson", StakeholderKind.PERSON))
+    path = tmp_path / "plain.csv"
+    path.write_text(
+        "title,kind,when,participants\n"
+        'Hearing,hearing,May 2022,"Andre Carson (speaker, attended)"\n'
+        "Call,call,June 2022,Łukasz Nowak\n"
+        "Visit,trip,July 2022,lukasz nowak\n"
+        "Dinner,meeting,July 2022,LUKASZ NOWAK\n",
+        encoding="utf-8",
+    )
+    report = services.transfer.import_csv(path)
+    assert report.added == 4 and report.created_stakeholders == ["Łukasz Nowak"]
+    people = {e.title: [p.name for p in e.participants] for e in services.events.list()}
+    assert people == {
+        "Hearing": ["André Carson"],
+        "Call": ["Łukasz Nowak"],
+        "Visit": ["Łukasz Nowak"],
+        "Dinner": ["Łukasz Nowak"],
+    }
 
 
 def test_golden_export(services: Services, tmp_path: Path) -> None:

@@ -57,10 +57,18 @@ def varied(tmp_path_factory: pytest.TempPathFactory) -> Path:
     services = open_services(settings, FixedClock.on(REFERENCE_DAY))
     try:
         services.seed.load()
-        # Two stakeholders of one name (a person and a government), a name whose stored
-        # key is not its case-folded name, and a role outside the ranked ones.
-        for kind in (StakeholderKind.PERSON, StakeholderKind.GOVERNMENT):
-            services.stakeholders.add(StakeholderDraft("Ñandú Örtegá", kind))
+        # Two stakeholders of one name (a person and a government: the services refuse a
+        # second, but a database may hold them), a name whose stored key is not its
+        # case-folded name, and a role outside the ranked ones.
+        services.stakeholders.add(StakeholderDraft("Ñandú Örtegá", StakeholderKind.PERSON))
+        with sqlite3.connect(path) as connection:
+            connection.execute(
+                "INSERT INTO stakeholders (name, name_key, kind, title, country, notes, "
+                "created_at, updated_at) SELECT name, name_key, "
+                "(SELECT kind FROM stakeholders WHERE name = 'Honduras'), title, country, "
+                "notes, created_at, updated_at FROM stakeholders WHERE name = 'Ñandú Örtegá'"
+            )
+        connection.close()
         services.stakeholders.add(StakeholderDraft("Straße Müller", StakeholderKind.MEDIA))
         twins = services.stakeholders.list(search="Ñandú")
         people = [

@@ -21,14 +21,41 @@ from tracker.errors import Ambiguous, Conflict, UserError
 from tracker.services import FollowUpScope, Services
 
 
-def test_names_are_unique_per_kind_case_insensitively(services: Services) -> None:
+def test_names_are_unique_case_and_accent_insensitively(services: Services) -> None:
     services.stakeholders.add(StakeholderDraft("Honduras", StakeholderKind.GOVERNMENT))
     with pytest.raises(Conflict, match="exists already"):
         services.stakeholders.add(StakeholderDraft("  HONDURAS ", StakeholderKind.GOVERNMENT))
-    # The same name as another kind is a different stakeholder.
-    services.stakeholders.add(StakeholderDraft("Honduras", StakeholderKind.OTHER))
-    with pytest.raises(Ambiguous, match="Honduras"):
-        services.stakeholders.get("honduras")
+    # Another kind of the same name would make `--with Honduras` ambiguous: refused too.
+    with pytest.raises(Conflict, match=r"'Honduras' exists already as the name of Honduras"):
+        services.stakeholders.add(StakeholderDraft("Honduras", StakeholderKind.OTHER))
+    services.stakeholders.add(StakeholderDraft("André Carson", StakeholderKind.PERSON))
+    with pytest.raises(Conflict, match="the name of André Carson"):
+        services.stakeholders.add(StakeholderDraft("Andre CARSON", StakeholderKind.PERSON))
+    assert [s.name for s in services.stakeholders.list()] == ["André Carson", "Honduras"]
+
+
+def test_a_name_or_alias_may_not_shadow_another_stakeholders(seeded: Services) -> None:
+    with pytest.raises(Conflict, match=r"an alias \('Castro'\) of Xiomara Castro \(person"):
+        seeded.stakeholders.add(StakeholderDraft("Castro", StakeholderKind.OTHER))
+    with pytest.raises(Conflict, match=r"an alias \('Jesús García'\) of Jesus"):
+        seeded.stakeholders.add(StakeholderDraft("Jesus Garcia", StakeholderKind.PERSON))
+    with pytest.raises(Conflict, match="the name of Joe Biden"):
+        seeded.stakeholders.add(
+            StakeholderDraft("J. Biden", StakeholderKind.PERSON, aliases=("joe biden",))
+        )
+    # Renaming, and adding an alias, are held to the same rule; one's own names are fine.
+    with pytest.raises(Conflict, match="the name of Kamala Harris"):
+        seeded.stakeholders.edit("Biden", StakeholderChanges(name="Kamala Harris"))
+    with pytest.raises(Conflict, match=r"an alias \('Harris'\) of Kamala Harris"):
+        seeded.stakeholders.edit("Biden", StakeholderChanges(add_aliases=("harris",)))
+    renamed = seeded.stakeholders.edit("Biden", StakeholderChanges(name="JOE BIDEN"))
+    assert renamed.name == "JOE BIDEN"
+    assert seeded.stakeholders.get("Castro").name == "Xiomara Castro"
+
+
+def test_ambiguous_names_are_refused_with_the_candidates(seeded: Services) -> None:
+    with pytest.raises(Ambiguous, match=r"could be several: .*Joe Biden.*Xiomara Castro"):
+        seeded.stakeholders.get("president")
 
 
 def test_aliases_resolve_to_one_person(seeded: Services) -> None:

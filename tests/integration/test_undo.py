@@ -33,7 +33,7 @@ def test_a_merge_undone_leaves_both_as_they_were(seeded: Services) -> None:
         services.stakeholders.snapshot(survivor.id),
         services.stakeholders.snapshot(loser.id),
     )
-    services.stakeholders.merge("Honduras", "Xiomara Castro")
+    services.stakeholders.merge("Honduras", "Xiomara Castro", force=True)
     after = services.stakeholders.snapshot(survivor.id)
     assert everything(services) != before_all
     undo(services, Change("merged", kept, after, merged_away=away))

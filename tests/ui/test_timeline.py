@@ -363,3 +363,19 @@ async def test_start_up_objects_are_set_aside_from_the_collector_while_the_app_r
         await app.workers.wait_for_complete()  # the names, then the search indexes
         assert gc.get_freeze_count() > 0
     assert gc.get_freeze_count() == 0  # given back when the app ends
+
+
+async def test_with_finds_a_word_of_a_name_and_suggests_for_a_typo(
+    app: TrackerApp, services: Services
+) -> None:
+    castro = len(services.events.list(EventFilter(with_names=("Xiomara Castro",))))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "with:Xiomara")
+        await settle(pilot, 0.2)
+        assert timeline(app).total == castro
+        await pilot.press("escape", "slash")
+        await type_text(pilot, "with:Xiomarra")
+        await settle(pilot, 0.2)
+        assert "did you mean Xiomara Castro?" in str(app.screen.query_one("#filter-state").render())

@@ -22,6 +22,41 @@ def test_neutralise_is_undone_exactly(cell: str) -> None:
     assert timeline_csv.restore(safe) == cell
 
 
+TRICKY = "'=+-@\t\r\uff1d\uff0b\uff0d\uff20\u200b\u200c\u200d\u2060\ufeffaA1 "
+FORMULA_STARTS = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+@given(st.text(alphabet=TRICKY, max_size=6))
+def test_neutralise_is_undone_exactly_among_formula_characters(cell: str) -> None:
+    safe = timeline_csv.neutralise(cell)
+    # What a spreadsheet sees once invisible characters are skipped is never a formula.
+    assert not safe.lstrip("\u200b\u200c\u200d\u2060\ufeff").startswith(FORMULA_STARTS)
+    assert timeline_csv.restore(safe) == cell
+
+
+@pytest.mark.parametrize(
+    ("cell", "safe"),
+    [
+        ("\uff1dSUM(A1)", "'\uff1dSUM(A1)"),  # full-width =
+        ("\uff0b1", "'\uff0b1"),
+        ("\uff0d1", "'\uff0d1"),
+        ("\uff20cmd", "'\uff20cmd"),
+        ("\u200b=SUM(A1)", "'\u200b=SUM(A1)"),  # zero-width space before =
+        ("\u200c+1", "'\u200c+1"),
+        ("\u200d-1", "'\u200d-1"),
+        ("\u2060@x", "'\u2060@x"),
+        ("\ufeff=1", "'\ufeff=1"),  # a byte-order mark
+        ("\u200b\ufeff\uff1d1", "'\u200b\ufeff\uff1d1"),
+        ("'\u200b=1", "''\u200b=1"),
+        ("\u200bplain", "\u200bplain"),  # invisible, but no formula after it
+        ("a\uff1d1", "a\uff1d1"),
+    ],
+)
+def test_neutralise_full_width_and_invisible_formulas(cell: str, safe: str) -> None:
+    assert timeline_csv.neutralise(cell) == safe
+    assert timeline_csv.restore(safe) == cell
+
+
 def test_neutralise_examples() -> None:
     assert timeline_csv.neutralise("=SUM(A1)") == "'=SUM(A1)"
     assert timeline_csv.neutralise("-5") == "'-5"

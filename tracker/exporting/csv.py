@@ -33,12 +33,15 @@ COLUMNS: tuple[str, ...] = (
 )
 REQUIRED: tuple[str, ...] = ("title", "kind")
 
-# OWASP CSV injection: cells a spreadsheet would run as a formula.
-_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
-_GUARDED = re.compile(r"^'*[=+\-@\t\r]")
+# OWASP CSV injection: cells a spreadsheet would run as a formula. Their full-width forms
+# count too (some spreadsheets read them as the ASCII ones), and so does a formula behind
+# invisible characters: zero-width space, non-joiner, joiner, word joiner, and the BOM.
+_DANGEROUS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+_GUARDED = re.compile(f"^'*[{_INVISIBLE}]*[{re.escape(''.join(_DANGEROUS))}]")
 
 
-MAY_GUARD = frozenset("'=+-@\t\r")  # first characters _GUARDED can match
+MAY_GUARD = frozenset("'" + _INVISIBLE + "".join(_DANGEROUS))  # first characters _GUARDED matches
 
 
 def neutralise(cell: str) -> str:

@@ -12,12 +12,14 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from tracker.domain import FollowUpScope, StakeholderProfile
     from tracker.services.bundle import Services, open_services
+    from tracker.services.merging import MergePlan
     from tracker.services.transfer import ImportRejected, ImportReport
 
 _HOMES = {
     "FollowUpScope": "tracker.domain",
     "ImportRejected": "tracker.services.transfer",
     "ImportReport": "tracker.services.transfer",
+    "MergePlan": "tracker.services.merging",
     "Services": "tracker.services.bundle",
     "StakeholderProfile": "tracker.domain",
     "open_services": "tracker.services.bundle",
@@ -27,6 +29,7 @@ __all__ = [
     "FollowUpScope",
     "ImportRejected",
     "ImportReport",
+    "MergePlan",
     "Services",
     "StakeholderProfile",
     "open_services",

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from tracker.domain import Attendance, FollowUpStatus, Role, StakeholderKind, When
 from tracker.errors import Ambiguous, UserError
 from tracker.services.events import sort_time
-from tracker.services.names import clean_name, name_key
+from tracker.services.names import clean_name, fold, folded_names, name_key
 from tracker.storage.models import (
     Event,
     EventTag,
@@ -97,6 +97,8 @@ class _Resolver:
     _pending: list[_Person] = field(default_factory=list)
     # The answers `resolve` gave to names (not to `#id`s): a caller may look here first.
     answers: dict[str, _Person] = field(default_factory=dict)
+    # Everybody by each folded name and alias (accents ignored), read once if needed.
+    _folded: dict[str, list[_Person | int]] | None = None
 
     def preload(self, texts: Iterable[str]) -> None:
         keys: set[str] = set()
@@ -168,12 +170,36 @@ class _Resolver:
             raise Ambiguous(f"{text!r} could be {listed} — use the full name or #id")
         if matches:
             return matches[0]
+        same = self._same_but_accents(text)
+        if len(same) > 1:
+            listed = "; ".join(f"{p.name} ({p.kind}, #{p.id})" for p in same)
+            raise Ambiguous(f"{text!r} could be {listed} — use the full name or #id")
+        if same:
+            self._matches[key] = same
+            return same[0]
         return self._create(text)
+
+    def _same_but_accents(self, text: str) -> list[_Person]:
+        """As `resolve_stakeholder`: who has `text` as a name or alias but for accents."""
+        if self._folded is None:
+            self._folded = {}
+            for stakeholder_id, _, folded in folded_names(self.session):
+                self._folded.setdefault(folded, []).append(stakeholder_id)
+            for person in self._pending:
+                self._folded.setdefault(fold(person.name), []).append(person)
+        found = list(dict.fromkeys(self._folded.get(fold(text), [])))
+        ids = [i for i in found if isinstance(i, int)]
+        people = [p for p in found if isinstance(p, _Person)]
+        if ids:
+            people += sorted(self._people(_S.c.id.in_(ids)), key=lambda p: (p.name_key, p.id))
+        return list({id(p) if p.id is None else p.id: p for p in people}.values())
 
     def _create(self, text: str) -> _Person:
         name = clean_name(text)
         person = _Person(name, name_key(name), StakeholderKind.OTHER)
         self._matches[person.name_key] = [person]
+        if self._folded is not None:
+            self._folded.setdefault(fold(name), []).append(person)
         self._pending.append(person)
         self.created.append(name)
         return person

@@ -35,7 +35,14 @@ from tracker.domain import (
 )
 from tracker.errors import ChangedMeanwhile, NotFound, UserError
 from tracker.services.context import Context
-from tracker.services.names import NAME_INDEX, NameIndex, name_key, resolve_stakeholder
+from tracker.services.names import (
+    FOLDED_NAMES,
+    NAME_INDEX,
+    NameIndex,
+    folded_names,
+    name_key,
+    resolve_stakeholder,
+)
 from tracker.services.queries import (
     TIMELINE_ORDER,
     count_events,
@@ -348,6 +355,9 @@ class EventService:
                 session.info[NAME_INDEX] = lambda: self._cache.get(
                     ("names", version), lambda: NameIndex.build(session)
                 )
+                session.info[FOLDED_NAMES] = lambda: self._cache.get(
+                    ("folded names", version), lambda: folded_names(session)
+                )
             yield session
 
     def _count(self, session: Session, flt: EventFilter) -> int:
@@ -613,7 +623,9 @@ class EventService:
     ) -> None:
         existing = {p.stakeholder_id: p for p in event.participations}
         for spec in specs:
-            stakeholder = resolve_stakeholder(session, spec.name, create=create, created=created)
+            stakeholder = resolve_stakeholder(
+                session, spec.name, create=create, created=created, offer_create=True
+            )
             current = existing.get(stakeholder.id)
             if current is not None:
                 current.role = spec.role

@@ -89,7 +89,7 @@ class FollowUpService:
                 follow_up.event = self._event(session, draft.event_id)
             if draft.owner:
                 follow_up.owner = resolve_stakeholder(
-                    session, draft.owner, create=create, created=created
+                    session, draft.owner, create=create, created=created, offer_create=True
                 )
             if due:
                 follow_up.due_start, follow_up.due_end, follow_up.due_precision = due
@@ -131,7 +131,9 @@ class FollowUpService:
                 follow_up.event = self._event(session, changes.event_id)
             if changes.owner is not None:
                 follow_up.owner = (
-                    resolve_stakeholder(session, changes.owner, create=create, created=created)
+                    resolve_stakeholder(
+                        session, changes.owner, create=create, created=created, offer_create=True
+                    )
                     if changes.owner.strip()
                     else None
                 )

@@ -28,7 +28,14 @@ from tracker.domain import (
 )
 from tracker.errors import ChangedMeanwhile, Conflict, NotFound, UserError
 from tracker.services.context import Context
-from tracker.services.names import clean_name, find_stakeholders, name_key, resolve_stakeholder
+from tracker.services.merging import MergePlan, apply_merge, plan_merge
+from tracker.services.names import (
+    clean_name,
+    find_stakeholders,
+    name_key,
+    name_taken,
+    resolve_stakeholder,
+)
 from tracker.services.tags import clean_tags
 from tracker.services.views import event_views, event_when, follow_up_view
 from tracker.storage.models import (
@@ -137,7 +144,7 @@ class StakeholderService:
         refuse_controls_in(draft)
         with self.ctx.write() as session:
             name = clean_name(draft.name)
-            self._check_unique(session, name, draft.kind, None)
+            self._check_free(session, [name, *draft.aliases], None)
             stakeholder = Stakeholder(
                 name=name,
                 name_key=name_key(name),
@@ -172,8 +179,11 @@ class StakeholderService:
             stakeholder = resolve_stakeholder(session, name)
             new_name = clean_name(changes.name) if changes.name is not None else stakeholder.name
             new_kind = changes.kind or stakeholder.kind
+            if name_key(new_name) != stakeholder.name_key:
+                self._check_free(session, [new_name], stakeholder.id)
             if (name_key(new_name), new_kind) != (stakeholder.name_key, stakeholder.kind):
                 self._check_unique(session, new_name, new_kind, stakeholder.id)
+            self._check_free(session, changes.add_aliases, stakeholder.id)
             stakeholder.name, stakeholder.name_key, stakeholder.kind = (
                 new_name,
                 name_key(new_name),
@@ -210,51 +220,22 @@ class StakeholderService:
             session.flush()
             return self._views(session, [stakeholder])[0]
 
-    def merge(self, loser_name: str, survivor_name: str) -> StakeholderView:
-        """Move everything of `loser` to `survivor`; the loser's names become aliases."""
+    def merge_plan(self, duplicate: str, into: str, *, force: bool = False) -> MergePlan:
+        """What `merge(duplicate, into)` would do, computed as the merge computes it; writes
+        nothing."""
+        with self.ctx.read() as session:
+            loser = resolve_stakeholder(session, duplicate)
+            survivor = resolve_stakeholder(session, into)
+            return plan_merge(session, loser, survivor, force=force)
+
+    def merge(self, duplicate: str, into: str, *, force: bool = False) -> StakeholderView:
+        """Move everything of `duplicate` to `into`, as `merge_plan` says (see
+        tracker.services.merging); the duplicate's names become aliases. Different kinds
+        need `force`."""
         with self.ctx.write() as session:
-            loser = resolve_stakeholder(session, loser_name)
-            survivor = resolve_stakeholder(session, survivor_name)
-            if loser.id == survivor.id:
-                raise UserError(f"{loser.name} and {survivor_name!r} are the same stakeholder")
-            taken = set(
-                session.scalars(
-                    select(Participation.event_id).where(
-                        Participation.stakeholder_id == survivor.id
-                    )
-                )
-            )
-            for participation in session.scalars(
-                select(Participation).where(Participation.stakeholder_id == loser.id)
-            ):
-                if participation.event_id in taken:
-                    session.delete(participation)
-                else:
-                    participation.stakeholder_id = survivor.id
-            session.flush()
-            session.execute(
-                update(FollowUp).where(FollowUp.owner_id == loser.id).values(owner_id=survivor.id)
-            )
-            session.execute(
-                update(Stakeholder)
-                .where(Stakeholder.affiliation_id == loser.id, Stakeholder.id != survivor.id)
-                .values(affiliation_id=survivor.id)
-            )
-            if survivor.affiliation_id == loser.id:
-                survivor.affiliation_id = loser.affiliation_id
-            aliases = [loser.name, *(a.alias for a in loser.aliases)]
-            tags = [t.tag for t in survivor.tags] + [t.tag for t in loser.tags]
-            if loser.notes:
-                survivor.notes = "\n".join(filter(None, [survivor.notes, loser.notes]))
-            for field in ("title", "country"):
-                if not getattr(survivor, field):
-                    setattr(survivor, field, getattr(loser, field))
-            session.delete(loser)
-            session.flush()
-            self._add_aliases(survivor, aliases)
-            survivor.tags = [StakeholderTag(tag=t) for t in dict.fromkeys(tags)]
-            survivor.updated_at = dt.datetime.now(dt.UTC)
-            session.flush()
+            loser = resolve_stakeholder(session, duplicate)
+            survivor = resolve_stakeholder(session, into)
+            apply_merge(session, plan_merge(session, loser, survivor, force=force), loser, survivor)
             return self._views(session, [survivor])[0]
 
     def delete(self, name: str, *, force: bool = False) -> Deleted:
@@ -412,6 +393,17 @@ class StakeholderService:
         )
         if clash is not None and clash.id != own_id:
             raise Conflict(f"a {kind} named {clash.name!r} exists already (#{clash.id})")
+
+    @staticmethod
+    def _check_free(
+        session: Session, names: builtins.list[str] | tuple[str, ...], own_id: int | None
+    ) -> None:
+        """Refuse a name or alias that another stakeholder has as a name or alias (ignoring
+        case and accents): it would shadow theirs, and `--with` would find neither."""
+        for name in names:
+            taken = name_taken(session, name, own_id)
+            if taken is not None:
+                raise Conflict(f"{' '.join(name.split())!r} exists already as {taken}")
 
     @staticmethod
     def _check_affiliation(session: Session, stakeholder: Stakeholder, target: Stakeholder) -> None:
