@@ -13,25 +13,45 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from tracker.errors import Cancelled
-from tracker.storage.lite import BUSY_TIMEOUT_MS
+from tracker.errors import Cancelled, UserError
+from tracker.exporting.files import create_private_file
 
 _BEGIN_OPTION = "tracker_begin"
+# How long a statement waits for another process's write lock (a big import holds it for
+# its whole transaction) before the database is reported busy.
+BUSY_TIMEOUT_MS = 120_000
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine for `url`; SQLite gets WAL, a busy timeout, foreign keys and explicit BEGINs."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True, **kwargs)
+def make_engine(url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS, **kwargs: Any) -> Engine:
+    """An engine for `url`; SQLite gets WAL, a busy timeout, foreign keys and explicit BEGINs.
+
+    A SQLite file that is not there is created readable by its owner only (SQLite gives its
+    WAL and shared-memory files the same permissions); its folder must exist. A URL that
+    cannot be read, or names a driver that is not installed, is a UserError."""
+    try:
+        parsed = make_url(url)
+        if parsed.get_backend_name() != "sqlite":
+            return create_engine(parsed, pool_pre_ping=True, **kwargs)
+    except ValueError as exc:  # make_url's ArgumentError is one; a port that is not a number
+        raise UserError(f"cannot read the database URL: {_url_problem(exc)}") from None
+    except ImportError as exc:
+        raise UserError(
+            f"the database driver {exc.name or parsed.get_driver_name()!r} is not installed; "
+            "install it or name another driver in the URL"
+        ) from None
 
     database = parsed.database
     if database and database != ":memory:" and not database.startswith("file:"):
-        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        path = Path(database).expanduser()
+        if not path.parent.is_dir():
+            raise UserError(f"no folder {path.parent} for the database; create it first")
+        create_private_file(path)
         # LIFO: the connection just returned is the next one lent, its page cache warm.
         kwargs.setdefault("pool_use_lifo", True)
     engine = create_engine(
-        url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}, **kwargs
+        parsed,
+        connect_args={"timeout": busy_timeout_ms / 1000, "check_same_thread": False},
+        **kwargs,
     )
 
     @event.listens_for(engine, "connect")
@@ -41,7 +61,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         try:
-            cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
             cursor.execute("PRAGMA foreign_keys = ON")
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = NORMAL")
@@ -121,6 +141,13 @@ def interruptible(
         raise
     finally:
         raw.set_progress_handler(None, every)
+
+
+def _url_problem(exc: ValueError) -> str:
+    text = " ".join(str(exc).split())
+    if "int()" in text:  # urllib's or SQLAlchemy's reading of the port
+        return "its port is not a number"
+    return text[:200]
 
 
 def is_sqlite(engine: Engine) -> bool:
