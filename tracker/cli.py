@@ -62,7 +62,7 @@ _NEEDS_DATABASE = frozenset(
         "db downgrade",
     }
 )
-_ID = click.IntRange(max=2**63 - 1)  # what SQL's integers hold
+_ID = click.IntRange(min=0, max=2**63 - 1)  # ids: what SQL's integers hold
 
 
 @dataclass
