@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import glob
 import os
+import re
 import stat
 import tempfile
 from collections.abc import Iterator
@@ -23,6 +24,7 @@ from tracker.errors import UserError
 OWNER_ONLY = 0o600
 _TAG = "tracker-"
 _SUFFIX = ".part"
+_PART = re.compile(r"\.tracker-(\d+)-[^./]*\.part$")
 
 
 def free_name(path: Path) -> Path:
@@ -60,17 +62,19 @@ def create_private_file(path: Path) -> bool:
     return True
 
 
-def remove_stale_parts(path: Path) -> list[Path]:
-    """Remove temp files of `path` (of this module's naming) whose process is gone."""
+def remove_stale_parts(path: Path, *, names: str | None = None) -> list[Path]:
+    """Remove temp files of `path` (of this module's naming) whose process is gone; with
+    `names`, a glob pattern, those of every file next to `path` so named."""
     directory = path.parent if str(path.parent) else Path(".")
+    pattern = names if names is not None else glob.escape(path.name)
     removed = []
     try:
-        names = list(directory.glob(f".{glob.escape(path.name)}.{_TAG}*{_SUFFIX}"))
+        found = list(directory.glob(f".{pattern}.{_TAG}*{_SUFFIX}"))
     except OSError:
         return []
-    for part in names:
-        pid_text = part.name[len(f".{path.name}.{_TAG}") :].split("-", 1)[0]
-        if not pid_text.isdigit() or _alive(int(pid_text)):
+    for part in found:
+        match = _PART.search(part.name)
+        if match is None or _alive(int(match[1])):
             continue
         with contextlib.suppress(OSError):
             part.unlink()

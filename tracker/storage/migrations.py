@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import glob
 import os
 import sqlite3
 from dataclasses import dataclass
@@ -13,7 +14,12 @@ from sqlalchemy import Engine, inspect
 from sqlalchemy.exc import DBAPIError
 
 from tracker.errors import UserError
-from tracker.exporting.files import put_in_place, refuse_existing, temp_beside
+from tracker.exporting.files import (
+    put_in_place,
+    refuse_existing,
+    remove_stale_parts,
+    temp_beside,
+)
 from tracker.storage.engine import is_sqlite, sqlite_path
 from tracker.storage.lite import script_location, scripted_head
 from tracker.storage.models import Base
@@ -197,6 +203,8 @@ def backup_sqlite(
     if dest is None:
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
         dest = source.with_name(f"{source.name}.{stamp}.{reason}.bak")
+        # What a killed backup left (each has a name of its own: not the next one's).
+        remove_stale_parts(dest, names=f"{glob.escape(source.name)}.*.bak")
     dest = dest.expanduser()
     refuse_existing(dest, what="backup")
     temp = temp_beside(dest)
