@@ -832,9 +832,12 @@ def import_csv(state: State, /, path: Path, dry_run: bool, column_specs: tuple[s
     # it imports its modules while this process does (see import_start).
     import_start.start_early(path, state.settings.db_url)
     from tracker.services import ImportRejected
+    from tracker.storage.engine import writing
 
     try:
-        report = state.services.transfer.import_csv(path, dry_run=dry_run, columns=columns)
+        services = state.services
+        with writing(services.ctx.engine, f"an import of {path.name}"):
+            report = services.transfer.import_csv(path, dry_run=dry_run, columns=columns)
     except ImportRejected as exc:
         for problem in exc.problems:
             _say(f"{path}: {problem}")

@@ -19,7 +19,7 @@ from tests.databases import older_database
 from tracker.exporting.files import free_name, remove_stale_parts
 from tracker.launch import BUSY, database_error
 from tracker.services import Services
-from tracker.storage.engine import make_engine
+from tracker.storage.engine import Busy, make_engine, writing
 
 
 def rows(db: Path, sql: str) -> list[tuple[object, ...]]:
@@ -305,8 +305,6 @@ def test_a_downgrade_above_the_database_is_refused(seeded_cli, cli_env: Path) ->
 
 
 def test_a_write_behind_another_writer_is_reported_busy(services: Services, db_path: Path) -> None:
-    from sqlalchemy.exc import OperationalError
-
     from tracker.domain import StakeholderDraft, StakeholderKind
 
     holder = sqlite3.connect(db_path, isolation_level=None)
@@ -316,14 +314,27 @@ def test_a_write_behind_another_writer_is_reported_busy(services: Services, db_p
         services.ctx.settings,
         services.ctx.clock,
     )
+    draft = StakeholderDraft(name="Ana", kind=StakeholderKind.PERSON)
     try:
-        with pytest.raises(OperationalError) as caught:
-            impatient.stakeholders.add(StakeholderDraft(name="Ana", kind=StakeholderKind.PERSON))
+        with pytest.raises(Busy) as unnamed:
+            impatient.stakeholders.add(draft)
+        with writing(services.ctx.engine, "an import of big.csv"), pytest.raises(Busy) as named:
+            impatient.stakeholders.add(draft)
     finally:
         holder.execute("ROLLBACK")
         holder.close()
         impatient.close()
-    assert database_error(caught.value.orig) == BUSY
+    assert unnamed.value.message == BUSY
+    assert named.value.message == (
+        "the database is busy: another process is writing "
+        f"(an import of big.csv, process {os.getpid()}); try again"
+    )
+    assert [p.name for p in db_path.parent.glob(".*")] == []  # the note is gone with it
+    assert impatient.stakeholders.list(search="Ana") == []
+
+
+def test_a_database_refusal_says_busy_in_one_line() -> None:
+    assert database_error(sqlite3.OperationalError("database is locked")) == BUSY
 
 
 # -- Ctrl-C during an import -------------------------------------------------------------

@@ -74,7 +74,7 @@ def remove_stale_parts(path: Path, *, names: str | None = None) -> list[Path]:
         return []
     for part in found:
         match = _PART.search(part.name)
-        if match is None or _alive(int(match[1])):
+        if match is None or process_alive(int(match[1])):
             continue
         with contextlib.suppress(OSError):
             part.unlink()
@@ -132,7 +132,8 @@ def atomic_file(path: Path, *, replace: bool = True, mode: str = "w") -> Iterato
         raise
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether process `pid` of this machine is running (True when it cannot be told)."""
     if pid == os.getpid():
         return True
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
@@ -14,7 +15,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from tracker.errors import Cancelled, UserError
-from tracker.exporting.files import create_private_file
+from tracker.exporting.files import OWNER_ONLY, create_private_file, process_alive
 
 _BEGIN_OPTION = "tracker_begin"
 # How long a statement waits for another process's write lock (a big import holds it for
@@ -85,16 +86,80 @@ def transaction(engine: Engine, *, write: bool, foreign_keys: bool = True) -> It
     `foreign_keys=False` has SQLite not check each written reference against its row, for
     a writer whose references are known to be good (see `_foreign_keys_off`).
     """
-    with engine.connect() as connection:
-        sqlite = engine.dialect.name == "sqlite"
-        if write and sqlite:
-            connection = connection.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
-        with (
-            _foreign_keys_off(connection) if sqlite and not foreign_keys else nullcontext(),
-            Session(bind=connection, expire_on_commit=False) as session,
-            session.begin(),
-        ):
-            yield session
+    try:
+        with engine.connect() as connection:
+            sqlite = engine.dialect.name == "sqlite"
+            if write and sqlite:
+                connection = connection.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
+            with (
+                _foreign_keys_off(connection) if sqlite and not foreign_keys else nullcontext(),
+                Session(bind=connection, expire_on_commit=False) as session,
+                session.begin(),
+            ):
+                yield session
+    except OperationalError as exc:
+        if write and _locked(exc.orig):  # waited the whole busy timeout for the write lock
+            raise Busy(busy_message(sqlite_path(engine))) from None
+        raise
+
+
+class Busy(UserError):
+    """Another process held the database's write lock for longer than a write waits."""
+
+
+def _locked(exc: BaseException | None) -> bool:
+    return isinstance(exc, sqlite3.OperationalError) and str(exc).startswith("database is locked")
+
+
+def busy_message(path: Path | None) -> str:
+    """The database is busy, and what holds it when a long write left a note (`writing`)."""
+    holder = _holder(path) if path is not None else None
+    return f"the database is busy: another process is writing ({holder or 'an import?'}); try again"
+
+
+def _note(path: Path) -> Path:
+    return path.with_name(f".{path.name}.tracker-writer")
+
+
+@contextmanager
+def writing(engine: Engine, what: str) -> Iterator[None]:
+    """While a long write runs ("an import of big.csv"), a note next to the SQLite file says
+    so, for another writer kept waiting to name it (`busy_message`)."""
+    path = sqlite_path(engine)
+    note = _note(path) if path is not None else None
+    if note is not None:
+        try:
+            note.unlink(missing_ok=True)
+            fd = os.open(note, os.O_WRONLY | os.O_CREAT | os.O_EXCL, OWNER_ONLY)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(f"{os.getpid()}\n{what}\n")
+        except OSError:
+            note = None
+    try:
+        yield
+    finally:
+        if note is not None and _holder_pid(note) == os.getpid():
+            note.unlink(missing_ok=True)
+
+
+def _holder_pid(note: Path) -> int | None:
+    try:
+        first = note.read_text(encoding="utf-8").split("\n", 1)[0]
+    except (OSError, ValueError):
+        return None
+    return int(first) if first.isdigit() else None
+
+
+def _holder(path: Path) -> str | None:
+    note = _note(path)
+    pid = _holder_pid(note)
+    if pid is None or not process_alive(pid):
+        return None
+    try:
+        what = note.read_text(encoding="utf-8").split("\n")[1].strip()
+    except (OSError, ValueError, IndexError):
+        return None
+    return f"{what}, process {pid}" if what else f"process {pid}"
 
 
 @contextmanager
