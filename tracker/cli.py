@@ -459,7 +459,7 @@ def event_edit(state: State, /, event_id: int, **kw: Any) -> None:
 
 @event.command("delete")
 @click.argument("event_id", type=_ID)
-@confirmed(lambda event_id: f"delete event {event_id} and its participations")
+@confirmed(lambda event_id, **_: f"delete event {event_id} and its participations")
 @pass_state
 def event_delete(state: State, /, event_id: int) -> None:
     """Delete an event and its participations; its follow-ups stay, detached."""
@@ -630,7 +630,7 @@ def stakeholder_merge(state: State, /, duplicate: str, into: str) -> None:
 @stakeholder.command("delete")
 @click.argument("name")
 @click.option("--force", is_flag=True, help="Delete even when events or follow-ups refer to them.")
-@confirmed(lambda name, force: f"delete stakeholder {name!r}")
+@confirmed(lambda name, **_: f"delete stakeholder {name!r}")
 @pass_state
 def stakeholder_delete(state: State, /, name: str, force: bool) -> None:
     """Delete a stakeholder (refused while anything refers to them, unless --force)."""
@@ -755,7 +755,7 @@ def followup_edit(state: State, /, follow_up_id: int, **kw: Any) -> None:
 
 @followup.command("delete")
 @click.argument("follow_up_id", type=_ID)
-@confirmed(lambda follow_up_id: f"delete follow-up {follow_up_id}")
+@confirmed(lambda follow_up_id, **_: f"delete follow-up {follow_up_id}")
 @pass_state
 def followup_delete(state: State, /, follow_up_id: int) -> None:
     """Delete a follow-up."""
