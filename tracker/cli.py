@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -37,6 +38,33 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+# Commands that only read or change what is there: on a SQLite file named with --db or
+# TRACKER_DB that does not exist they say so, where the others create it.
+_NEEDS_DATABASE = frozenset(
+    {
+        "event list",
+        "event show",
+        "event edit",
+        "event delete",
+        "stakeholder list",
+        "stakeholder show",
+        "stakeholder edit",
+        "stakeholder merge",
+        "stakeholder delete",
+        "followup list",
+        "followup done",
+        "followup reopen",
+        "followup edit",
+        "followup delete",
+        "export csv",
+        "db current",
+        "db check",
+        "db backup",
+        "db downgrade",
+    }
+)
+_ID = click.IntRange(min=0, max=2**63 - 1)  # ids: what SQL's integers hold
+
 
 @dataclass
 class State:
@@ -58,8 +86,28 @@ class State:
         if self._services is None:
             from tracker.services import open_services
 
+            self.check_database()
             self._services = open_services(self.settings)
         return self._services
+
+    def check_database(self) -> None:
+        """Before a command opens the database: a SQLite file named with --db or TRACKER_DB
+        that is not there is an error for a command that needs one (see `_NEEDS_DATABASE`),
+        and is created, saying so, by one that adds; its folder must exist. The default
+        file is created on first use, as always."""
+        from tracker.storage import lite
+
+        settings = self.settings
+        path = lite.sqlite_file(settings.db_url)
+        if path is None or settings.is_default_db or path.exists():
+            return
+        if not path.parent.is_dir():
+            raise UserError(f"no folder {path.parent} for the database; create it first")
+        ctx = click.get_current_context(silent=True)
+        command = " ".join(ctx.command_path.split()[1:]) if ctx is not None else ""
+        if command in _NEEDS_DATABASE:
+            raise UserError(f"no database at {path}")
+        _say(f"creating a new database at {path}")
 
     def quick(self, *, twins: bool = False) -> QuickReads | None:
         """Quick reads of the database when it is a SQLite file at the schema head, else
@@ -93,6 +141,33 @@ def _terminal_safe(out: TextIO) -> TextIO:
     """`out`, or on a terminal, `out` showing control characters escaped (CSV, exact bytes
     when it goes to a file or a pipe, is shown to a person there)."""
     return cast(TextIO, VisibleWriter(out)) if out.isatty() else out
+
+
+def ask(what: str) -> None:
+    """Ask at a terminal before doing `what` ("delete event 3"); elsewhere refuse: a script
+    passes --yes (exit 2, nothing done)."""
+    if not sys.stdin.isatty():
+        raise UserError(f"pass --yes to {what} (not asked: input is not a terminal)")
+    click.confirm(visible_line(f"{what[:1].upper()}{what[1:]}?"), abort=True, err=True)
+
+
+def confirmed(action: Callable[..., str | None]) -> Callable[[F], F]:
+    """Add `--yes` to a command that destroys data. `action(**params)` says what it does
+    ("delete event 3"), or None when there is nothing to confirm: asked at a terminal,
+    required as --yes otherwise (refused, exit 2, nothing done)."""
+
+    def decorate(func: F) -> F:
+        @functools.wraps(func)
+        def wrapper(*args: Any, yes: bool, **kwargs: Any) -> Any:
+            what = action(**kwargs)
+            if what is not None and not yes:
+                ask(what)
+            return func(*args, **kwargs)
+
+        option = click.option("--yes", "-y", is_flag=True, help="Do not ask (needed in scripts).")
+        return option(wrapper)  # type: ignore[return-value]
+
+    return decorate
 
 
 def _count(n: int, noun: str) -> str:
@@ -274,7 +349,9 @@ def event_add(state: State, /, title: str, kind: str, when_text: str, **kw: Any)
 @event.command("list")
 @event_filters
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
-@click.option("--limit", type=click.IntRange(min=1), help="At most this many events.")
+@click.option(
+    "--limit", type=click.IntRange(min=1, max=2**63 - 1), help="At most this many events."
+)
 @pass_state
 def event_list(state: State, /, fmt: str, limit: int | None, **kw: Any) -> None:
     """List events in date order; every filter narrows the list."""
@@ -324,6 +401,7 @@ def _read_quickly(
 
     from tracker.services.quick import Unreadable
 
+    state.check_database()
     quick = state.quick(twins=twins)
     if quick is None:
         return None, None
@@ -341,7 +419,7 @@ def _read_quickly(
 
 
 @event.command("show")
-@click.argument("event_id", type=int)
+@click.argument("event_id", type=_ID)
 @click.option("--json", "as_json", is_flag=True)
 @pass_state
 def event_show(state: State, /, event_id: int, as_json: bool) -> None:
@@ -353,7 +431,7 @@ def event_show(state: State, /, event_id: int, as_json: bool) -> None:
 
 
 @event.command("edit")
-@click.argument("event_id", type=int)
+@click.argument("event_id", type=_ID)
 @click.option("--title")
 @click.option("--kind", type=_choice(EventKind))
 @click.option("--when", "when_text", metavar="WHEN")
@@ -398,7 +476,8 @@ def event_edit(state: State, /, event_id: int, **kw: Any) -> None:
 
 
 @event.command("delete")
-@click.argument("event_id", type=int)
+@click.argument("event_id", type=_ID)
+@confirmed(lambda event_id, **_: f"delete event {event_id} and its participations")
 @pass_state
 def event_delete(state: State, /, event_id: int) -> None:
     """Delete an event and its participations; its follow-ups stay, detached."""
@@ -556,16 +635,22 @@ def stakeholder_edit(state: State, /, name: str, **kw: Any) -> None:
 @click.argument("into")
 @click.option("--dry-run", is_flag=True, help="Show what would move and be kept; write nothing.")
 @click.option("--force", is_flag=True, help="Merge even when the two are of different kinds.")
+@click.option("--yes", "-y", is_flag=True, help="Do not ask (needed in scripts).")
 @pass_state
 def stakeholder_merge(
-    state: State, /, duplicate: str, into: str, dry_run: bool, force: bool
+    state: State, /, duplicate: str, into: str, dry_run: bool, force: bool, yes: bool
 ) -> None:
     """Merge DUPLICATE into INTO; its name stays behind as an alias."""
+    plan = state.services.stakeholders.merge_plan(duplicate, into, force=force)
     if dry_run:
-        plan = state.services.stakeholders.merge_plan(duplicate, into, force=force)
         for line in [*plan.lines(), "dry run: nothing was written"]:
             _echo(line)
         return
+    if not yes:
+        if sys.stdin.isatty():
+            for line in plan.lines():
+                _echo(line)
+        ask(f"merge {plan.duplicate.name} into {plan.target.name}")
     view = state.services.stakeholders.merge(duplicate, into, force=force)
     _echo(f"merged {duplicate!r} into {view.name} (#{view.id}); aliases: {', '.join(view.aliases)}")
 
@@ -573,6 +658,7 @@ def stakeholder_merge(
 @stakeholder.command("delete")
 @click.argument("name")
 @click.option("--force", is_flag=True, help="Delete even when events or follow-ups refer to them.")
+@confirmed(lambda name, **_: f"delete stakeholder {name!r}")
 @pass_state
 def stakeholder_delete(state: State, /, name: str, force: bool) -> None:
     """Delete a stakeholder (refused while anything refers to them, unless --force)."""
@@ -590,7 +676,7 @@ def followup() -> None:
 
 @followup.command("add")
 @click.argument("text")
-@click.option("--event", "event_id", type=int, metavar="ID", help="The event it came from.")
+@click.option("--event", "event_id", type=_ID, metavar="ID", help="The event it came from.")
 @click.option("--owner", metavar="NAME", help="Who owes it.")
 @click.option("--due", metavar="WHEN", help="Fuzzy: 'by July 2022' is due by July 31.")
 @click.option("--note", "notes", default="")
@@ -625,7 +711,7 @@ def followup_add(
     show_default=True,
 )
 @click.option("--owner", metavar="NAME")
-@click.option("--event", "event_id", type=int, metavar="ID")
+@click.option("--event", "event_id", type=_ID, metavar="ID")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
 @pass_state
 def followup_list(
@@ -645,7 +731,7 @@ def followup_list(
 
 
 @followup.command("done")
-@click.argument("ids", type=int, nargs=-1, required=True)
+@click.argument("ids", type=_ID, nargs=-1, required=True)
 @pass_state
 def followup_done(state: State, /, ids: tuple[int, ...]) -> None:
     """Mark follow-ups done (dated today)."""
@@ -655,7 +741,7 @@ def followup_done(state: State, /, ids: tuple[int, ...]) -> None:
 
 
 @followup.command("reopen")
-@click.argument("ids", type=int, nargs=-1, required=True)
+@click.argument("ids", type=_ID, nargs=-1, required=True)
 @pass_state
 def followup_reopen(state: State, /, ids: tuple[int, ...]) -> None:
     """Open follow-ups again."""
@@ -665,9 +751,9 @@ def followup_reopen(state: State, /, ids: tuple[int, ...]) -> None:
 
 
 @followup.command("edit")
-@click.argument("follow_up_id", type=int)
+@click.argument("follow_up_id", type=_ID)
 @click.option("--text")
-@click.option("--event", "event_id", type=int, metavar="ID")
+@click.option("--event", "event_id", type=_ID, metavar="ID")
 @click.option("--detach", is_flag=True, help="Unlink it from its event.")
 @click.option("--owner", metavar="NAME", help='"" removes the owner.')
 @click.option("--due", metavar="WHEN", help='"" removes the due date.')
@@ -696,7 +782,8 @@ def followup_edit(state: State, /, follow_up_id: int, **kw: Any) -> None:
 
 
 @followup.command("delete")
-@click.argument("follow_up_id", type=int)
+@click.argument("follow_up_id", type=_ID)
+@confirmed(lambda follow_up_id, **_: f"delete follow-up {follow_up_id}")
 @pass_state
 def followup_delete(state: State, /, follow_up_id: int) -> None:
     """Delete a follow-up."""
@@ -720,15 +807,22 @@ def export() -> None:
     help="File to write (default: standard output). Written whole or not at all.",
 )
 @click.option("--excel", is_flag=True, help="Start with a BOM so spreadsheets show accents.")
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 @event_filters
 @pass_state
-def export_csv(state: State, /, output: Path | None, excel: bool, **kw: Any) -> None:
+def export_csv(state: State, /, output: Path | None, excel: bool, force: bool, **kw: Any) -> None:
     """The timeline as CSV, one row per event in date order (honours every filter)."""
+    if output is not None and not force:
+        from tracker.exporting.files import refuse_existing
+
+        refuse_existing(output.expanduser(), what="export", hint=" (--force replaces it)")
     target = _terminal_safe(sys.stdout) if output is None else output
-    read, count = _read_quickly(state, kw, lambda q, flt: q.export_csv(target, flt, excel=excel))
+    read, count = _read_quickly(
+        state, kw, lambda q, flt: q.export_csv(target, flt, excel=excel, replace=force)
+    )
     if count is None:
         flt = read if read is not None else _filter(state.services.ctx, **kw)
-        count = state.services.transfer.export_csv(target, flt, excel=excel)
+        count = state.services.transfer.export_csv(target, flt, excel=excel, replace=force)
     if output is not None:
         _say(f"wrote {count} event{'s' if count != 1 else ''} to {output}")
 
@@ -766,13 +860,18 @@ def import_csv(state: State, /, path: Path, dry_run: bool, column_specs: tuple[s
     # it imports its modules while this process does (see import_start).
     import_start.start_early(path, state.settings.db_url)
     from tracker.services import ImportRejected
+    from tracker.storage.engine import writing
 
     try:
-        report = state.services.transfer.import_csv(path, dry_run=dry_run, columns=columns)
+        services = state.services
+        with writing(services.ctx.engine, f"an import of {path.name}"):
+            report = services.transfer.import_csv(path, dry_run=dry_run, columns=columns)
     except ImportRejected as exc:
         for problem in exc.problems:
             _say(f"{path}: {problem}")
         raise
+    except KeyboardInterrupt:  # the transaction was rolled back on the way out
+        raise UserError("import cancelled, nothing written") from None
     finally:
         import_start.discard()  # one the import did not take
     verb = "would add" if dry_run else "added"
@@ -795,8 +894,12 @@ def db() -> None:
 
 
 def _engine(state: State) -> Any:
+    from tracker.paths import make_private_dirs
     from tracker.storage.engine import make_engine
 
+    state.check_database()
+    if state.settings.is_default_db:
+        make_private_dirs(state.settings.data_dir)
     return make_engine(state.settings.db_url)
 
 
@@ -818,6 +921,13 @@ def db_upgrade(state: State, /, revision: str) -> None:
 
 @db.command("downgrade")
 @click.argument("revision")
+@confirmed(
+    lambda revision: (
+        "downgrade to base, removing every table and all data (a backup is made)"
+        if revision == "base"
+        else None
+    )
+)
 @pass_state
 def db_downgrade(state: State, /, revision: str) -> None:
     """Migrate the database down to REVISION ('base' empties it); SQLite is backed up first."""
@@ -877,9 +987,14 @@ def db_backup(state: State, /, output: Path | None) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; every error is one line on stderr and exit code 2."""
+    args = list(sys.argv[1:] if argv is None else argv)
     try:
-        with reporting_errors():
-            cli.main(args=argv, prog_name="tracker", standalone_mode=False)
+        with reporting_errors(unexpected=True):
+            _check_text(args)
+            cli.main(args=args, prog_name="tracker", standalone_mode=False)
+    except KeyboardInterrupt:
+        _say("tracker: cancelled")
+        sys.exit(130)
     except click.exceptions.Abort:
         _say("aborted")
         sys.exit(1)
@@ -888,3 +1003,14 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as exc:
         _say(f"tracker: error: {' '.join(exc.format_message().split())}")
         sys.exit(2)
+
+
+def _check_text(args: list[str]) -> None:
+    """Refuse an argument that is not UTF-8 text (the terminal or the shell passed bytes
+    that no name, title or file name tracker stores can hold)."""
+    for arg in args:
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = arg.encode("utf-8", "surrogateescape").decode("ascii", "backslashreplace")
+            raise UserError(f"argument {shown!r} is not UTF-8 text") from None

@@ -237,6 +237,8 @@ def parse_when(text: str, *, today: date, order: DateOrder = "mdy", local_tz: tz
         found = _parse(normalized, context)
     except _Invalid as exc:
         raise DateParseError(text, str(exc)) from None
+    except OverflowError:  # a relative date past year 1 or 9999 ("tomorrow" on 9999-12-31)
+        raise DateParseError(text, "that is out of range") from None
     if found is None:
         raise DateParseError(text)
     return _finish(found, order)

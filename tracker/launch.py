@@ -9,6 +9,7 @@ the same way: one line, `tracker: error: ...`, exit code 2.
 from __future__ import annotations
 
 import gc
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -57,8 +58,10 @@ def say(message: str) -> None:
 
 
 @contextmanager
-def reporting_errors() -> Iterator[None]:
-    """Turn a user's or the database's error into one line and exit code 2."""
+def reporting_errors(*, unexpected: bool = False) -> Iterator[None]:
+    """Turn a user's or the database's error into one line and exit code 2; with
+    `unexpected`, any other error too (a last resort: the causes are fixed where found;
+    TRACKER_DEBUG=1 shows the traceback instead)."""
     try:
         yield
     except UserError as exc:
@@ -71,13 +74,33 @@ def reporting_errors() -> Iterator[None]:
     except Exception as exc:
         # SQLAlchemy is not imported for this: if it is not loaded, it raised nothing.
         sa_exc = sys.modules.get("sqlalchemy.exc")
-        if sa_exc is None or not isinstance(exc, sa_exc.SQLAlchemyError):
+        if sa_exc is not None and isinstance(exc, sa_exc.SQLAlchemyError):
+            say(f"tracker: error: {database_error(getattr(exc, 'orig', None) or exc)}")
+            sys.exit(2)
+        if not unexpected or _click_own(exc) or os.environ.get("TRACKER_DEBUG"):
             raise
-        say(f"tracker: error: {database_error(getattr(exc, 'orig', None) or exc)}")
+        reason = " ".join(str(exc).split())[:200]
+        say(f"tracker: error: unexpected {type(exc).__name__}: {reason} (TRACKER_DEBUG=1 shows it)")
         sys.exit(2)
 
 
+def _click_own(exc: Exception) -> bool:
+    """Click's exceptions (usage errors, exits), which its caller reports."""
+    click = sys.modules.get("click")
+    return click is not None and isinstance(
+        exc, click.exceptions.ClickException | click.exceptions.Exit | click.exceptions.Abort
+    )
+
+
+BUSY = "the database is busy: another process is writing (an import?); try again"
+
+
 def database_error(exc: BaseException) -> str:
-    """A database's refusal as one line: `database: ` and the driver's message."""
+    """A database's refusal as one line: `database: ` and the driver's message (a lock
+    another process held for longer than the wait: `BUSY`)."""
     reason = " ".join(str(exc).split())
+    if reason in ("database is locked", "database is busy") or reason.startswith(
+        "database is locked"
+    ):
+        return BUSY
     return f"database: {reason[:300]}"

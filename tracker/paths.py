@@ -19,7 +19,7 @@ def data_dir(environ: Mapping[str, str] = os.environ, *, create: bool = False) -
 
         path = Path(platformdirs.user_data_dir(APP_NAME))
     if create:
-        path.mkdir(parents=True, exist_ok=True)
+        make_private_dirs(path)
     return path
 
 
@@ -33,8 +33,24 @@ def config_dir(environ: Mapping[str, str] = os.environ, *, create: bool = False)
 
         path = Path(platformdirs.user_config_dir(APP_NAME))
     if create:
-        path.mkdir(parents=True, exist_ok=True)
+        make_private_dirs(path)
     return path
+
+
+def make_private_dirs(path: Path) -> None:
+    """Create the folder `path` and its missing parents, each readable by the owner only
+    (0700, whatever the umask)."""
+    missing = []
+    for folder in (path, *path.parents):
+        if folder.is_dir():
+            break
+        missing.append(folder)
+    for folder in reversed(missing):
+        try:
+            folder.mkdir(mode=0o700)
+        except FileExistsError:
+            continue
+        os.chmod(folder, 0o700)
 
 
 def default_db_path(environ: Mapping[str, str] = os.environ) -> Path:

@@ -383,7 +383,7 @@ def test_the_command_imports_a_big_file_with_its_early_reading_process(
     _use(monkeypatch, "worker")
     monkeypatch.setattr(import_start, "WORKER_FROM_BYTES", 0)
     result = cli("import", "csv", str(exported))
-    assert (result.code, result.err) == (0, "")
+    assert (result.code, result.err) == (0, f"creating a new database at {cli_env}\n")
     assert result.out.startswith("added 600 events")
     assert import_start._early is None
     with sqlite3.connect(cli_env) as connection:

@@ -82,7 +82,7 @@ def test_add_list_show_edit_delete(cli, cli_env: Path) -> None:
     cli(
         "followup", "add", "Send readout", "--event", "1", "--owner", "Castro", "--due", "June 2022"
     )
-    deleted = cli("event", "delete", "1")
+    deleted = cli("event", "delete", "1", "--yes")
     assert deleted.code == 0
     assert "1 follow-up kept, detached" in deleted.out
     assert rows(cli_env, "select count(*) from events") == [(0,)]

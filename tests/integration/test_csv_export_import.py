@@ -253,7 +253,8 @@ def test_cli_export_and_import(cli, tmp_path: Path, cli_env: Path, monkeypatch) 
     monkeypatch.setenv("TRACKER_DB", f"sqlite:///{tmp_path / 'other.sqlite3'}")
     bad = cli("import", "csv", str(FIXTURES / "bad-rows.csv"))
     assert bad.code == 2
-    lines = bad.err.strip().splitlines()
+    created, *lines = bad.err.strip().splitlines()
+    assert created == f"creating a new database at {tmp_path / 'other.sqlite3'}"
     assert [line.split(": ")[1] for line in lines[:-1]] == ["line 3", "line 4", "line 6"]
     assert lines[-1] == "tracker: error: 3 bad rows; nothing was imported"
     with sqlite3.connect(tmp_path / "other.sqlite3") as conn:

@@ -349,8 +349,10 @@ def test_a_database_behind_the_head_is_upgraded_with_a_backup_as_before(tmp_path
 
 
 def test_a_database_not_there_yet_is_created_by_the_services(tmp_path: Path) -> None:
+    # The default database, in a data folder not there yet (one named with --db that is
+    # not there is not created by a read: see test_cli_safety).
     path = tmp_path / "new" / "tracker.sqlite3"
-    result = _tracker("--db", str(path), "event", "list", data=tmp_path)
+    result = _tracker("event", "list", data=tmp_path / "new")
     assert (result.returncode, result.stderr) == (0, "no events yet (try `tracker seed`)\n")
     with sqlite3.connect(path) as connection:
         revision = connection.execute("SELECT version_num FROM alembic_version").fetchall()

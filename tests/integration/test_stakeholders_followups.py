@@ -187,13 +187,13 @@ def test_cli_stakeholder_flow(cli) -> None:
     shown = cli("stakeholder", "show", "castro")
     assert "last contact  January 27, 2022" in shown.out
     assert "Confirm attendance" in shown.out
-    refused = cli("stakeholder", "delete", "Castro")
+    refused = cli("stakeholder", "delete", "Castro", "--yes")
     assert refused.code == 2 and "1 event, 1 follow-up" in refused.err
     assert cli("stakeholder", "edit", "Castro", "--add-alias", "XC").code == 0
     assert cli("stakeholder", "add", "Xiomara C.", "--kind", "person").code == 0
-    merged = cli("stakeholder", "merge", "Xiomara C.", "Castro")
+    merged = cli("stakeholder", "merge", "Xiomara C.", "Castro", "--yes")
     assert merged.code == 0 and "Xiomara C." in merged.out
-    forced = cli("stakeholder", "delete", "Castro", "--force")
+    forced = cli("stakeholder", "delete", "Castro", "--force", "--yes")
     assert forced.code == 0
     assert json.loads(cli("event", "show", "1", "--json").out)["participants"] == []
 

@@ -169,12 +169,14 @@ def test_backup_command(cli, cli_env: Path, tmp_path: Path) -> None:
 
 
 def test_db_commands(cli, cli_env: Path) -> None:
-    assert cli("db", "current").out.startswith("empty")
+    missing = cli("db", "current")
+    assert missing.code == 2 and missing.err == f"tracker: error: no database at {cli_env}\n"
     upgraded = cli("db", "upgrade")
     assert upgraded.code == 0 and "upgraded empty" in upgraded.out
+    assert upgraded.err == f"creating a new database at {cli_env}\n"
     assert "up to date" in cli("db", "current").out
     assert cli("db", "check").code == 0
-    down = cli("db", "downgrade", "base")
+    down = cli("db", "downgrade", "base", "--yes")
     assert down.code == 0 and down.out.strip() == "now at base"
     failed = cli("db", "check")
     assert failed.code == 2 and "tracker db upgrade" in failed.err

@@ -168,6 +168,7 @@ def test_csv_on_a_terminal_is_shown_escaped(tainted: Path, args: list[str]) -> N
     ],
 )
 def test_control_characters_are_refused_with_one_line(cli, args, message: str) -> None:
+    assert cli("db", "upgrade").code == 0  # the database exists: the refusal is the one line
     result = cli(*args)
     assert result.code == 2
     assert result.err == f"tracker: error: {message}\n"

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import csv
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
-from typing import IO, NamedTuple, TextIO
+from typing import IO, NamedTuple, TextIO, cast
+
+from tracker.exporting.files import atomic_file
 
 COLUMNS: tuple[str, ...] = (
     "id",
@@ -198,23 +198,12 @@ def quoted(cell: str) -> str:
 
 
 @contextmanager
-def atomic_text_file(path: Path) -> Iterator[TextIO]:
-    """A file that appears at `path` complete or not at all (temp file, fsync, rename)."""
-    path = path.expanduser()
-    directory = path.parent if str(path.parent) else Path(".")
-    if not directory.is_dir():
-        raise FileNotFoundError(f"folder {directory} does not exist")
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, 0o644)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+def atomic_text_file(path: Path, *, replace: bool = True) -> Iterator[TextIO]:
+    """A file that appears at `path` complete or not at all (temp file, fsync, rename);
+    readable by the owner only when new, with the permissions of the file it replaces
+    otherwise. Without `replace`, an existing file is refused (see `files.atomic_file`)."""
+    with atomic_file(path, replace=replace) as handle:
+        yield cast(TextIO, handle)
 
 
 # -- reading -------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from tracker.clock import Clock, clock_for
+from tracker.paths import make_private_dirs
 from tracker.services.changes import ChangeService
 from tracker.services.context import Context
 from tracker.services.events import EventService
@@ -57,8 +58,11 @@ def open_services(
 ) -> Services:
     """Connect to the configured database, bring its schema to head, and build the services.
 
-    Another program's SQLite file is refused before the engine touches it."""
+    Another program's SQLite file is refused before the engine touches it. The default
+    database's folder is made on first use (owner-only); another file's must exist."""
     path = lite.sqlite_file(settings.db_url)
+    if settings.is_default_db:
+        make_private_dirs(settings.data_dir)
     if migrate and path is not None and lite.foreign_tables(path):
         raise migrations.foreign_database(settings.db_url)
     engine = make_engine(settings.db_url)

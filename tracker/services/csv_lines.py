@@ -35,13 +35,14 @@ _MAY_GUARD = timeline_csv.MAY_GUARD  # first characters `neutralise` may act on
 _quoted = timeline_csv.quoted
 
 
-def write_to(target: Path | TextIO, write: Callable[[TextIO], int]) -> int:
+def write_to(target: Path | TextIO, write: Callable[[TextIO], int], *, replace: bool = True) -> int:
     """`write(handle)` into `target`: a path is written atomically (whole or not at all),
-    its folder's problems reported as one line. Returns what `write` returns."""
+    its folder's problems reported as one line; an existing file is refused unless
+    `replace`. Returns what `write` returns."""
     if not isinstance(target, Path):
         return write(target)
     try:
-        with timeline_csv.atomic_text_file(target) as handle:
+        with timeline_csv.atomic_text_file(target, replace=replace) as handle:
             return write(handle)
     except (FileNotFoundError, PermissionError, IsADirectoryError) as exc:
         raise UserError(f"cannot write {target}: {exc.strerror or exc}") from None

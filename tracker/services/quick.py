@@ -188,10 +188,15 @@ class QuickReads:
         )
 
     def export_csv(
-        self, target: Path | TextIO, flt: EventFilter = EventFilter(), *, excel: bool = False
+        self,
+        target: Path | TextIO,
+        flt: EventFilter = EventFilter(),
+        *,
+        excel: bool = False,
+        replace: bool = True,
     ) -> int:
-        """What `TransferService.export_csv(target, flt, excel=excel)` writes, for a filter
-        it `covers`, without loading SQLAlchemy. Returns the row count."""
+        """What `TransferService.export_csv(target, flt, excel=excel, replace=replace)`
+        writes, for a filter it `covers`, without loading SQLAlchemy. Returns the row count."""
         from tracker.exporting import csv as timeline_csv
         from tracker.services import csv_lines
 
@@ -205,7 +210,7 @@ class QuickReads:
                     read, csv_lines.Spans(self.reader.settings.date_order), out
                 )
 
-        return csv_lines.write_to(target, write)
+        return csv_lines.write_to(target, write, replace=replace)
 
     def _listing(self, flt: EventFilter) -> lite.Listing:
         if not self.covers(flt):

@@ -166,10 +166,16 @@ class TransferService:
         return TimelineRows(self.ctx, flt)
 
     def export_csv(
-        self, target: Path | TextIO, flt: EventFilter = EventFilter(), *, excel: bool = False
+        self,
+        target: Path | TextIO,
+        flt: EventFilter = EventFilter(),
+        *,
+        excel: bool = False,
+        replace: bool = True,
     ) -> int:
-        """Write the filtered timeline; a path is written atomically. Returns the row count."""
-        return write_to(target, lambda out: self._write(out, flt, excel))
+        """Write the filtered timeline; a path is written atomically, an existing file
+        refused unless `replace` (see `exporting.files`). Returns the row count."""
+        return write_to(target, lambda out: self._write(out, flt, excel), replace=replace)
 
     def _write(self, out: TextIO, flt: EventFilter, excel: bool) -> int:
         rows = self.rows(flt)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
@@ -13,25 +14,45 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from tracker.errors import Cancelled
-from tracker.storage.lite import BUSY_TIMEOUT_MS
+from tracker.errors import Cancelled, UserError
+from tracker.exporting.files import OWNER_ONLY, create_private_file, process_alive
 
 _BEGIN_OPTION = "tracker_begin"
+# How long a statement waits for another process's write lock (a big import holds it for
+# its whole transaction) before the database is reported busy.
+BUSY_TIMEOUT_MS = 120_000
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine for `url`; SQLite gets WAL, a busy timeout, foreign keys and explicit BEGINs."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True, **kwargs)
+def make_engine(url: str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS, **kwargs: Any) -> Engine:
+    """An engine for `url`; SQLite gets WAL, a busy timeout, foreign keys and explicit BEGINs.
+
+    A SQLite file that is not there is created readable by its owner only (SQLite gives its
+    WAL and shared-memory files the same permissions); its folder must exist. A URL that
+    cannot be read, or names a driver that is not installed, is a UserError."""
+    try:
+        parsed = make_url(url)
+        if parsed.get_backend_name() != "sqlite":
+            return create_engine(parsed, pool_pre_ping=True, **kwargs)
+    except ValueError as exc:  # make_url's ArgumentError is one; a port that is not a number
+        raise UserError(f"cannot read the database URL: {_url_problem(exc)}") from None
+    except ImportError as exc:
+        raise UserError(
+            f"the database driver {exc.name or parsed.get_driver_name()!r} is not installed; "
+            "install it or name another driver in the URL"
+        ) from None
 
     database = parsed.database
     if database and database != ":memory:" and not database.startswith("file:"):
-        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        path = Path(database).expanduser()
+        if not path.parent.is_dir():
+            raise UserError(f"no folder {path.parent} for the database; create it first")
+        create_private_file(path)
         # LIFO: the connection just returned is the next one lent, its page cache warm.
         kwargs.setdefault("pool_use_lifo", True)
     engine = create_engine(
-        url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}, **kwargs
+        parsed,
+        connect_args={"timeout": busy_timeout_ms / 1000, "check_same_thread": False},
+        **kwargs,
     )
 
     @event.listens_for(engine, "connect")
@@ -41,7 +62,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         try:
-            cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
             cursor.execute("PRAGMA foreign_keys = ON")
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = NORMAL")
@@ -65,16 +86,80 @@ def transaction(engine: Engine, *, write: bool, foreign_keys: bool = True) -> It
     `foreign_keys=False` has SQLite not check each written reference against its row, for
     a writer whose references are known to be good (see `_foreign_keys_off`).
     """
-    with engine.connect() as connection:
-        sqlite = engine.dialect.name == "sqlite"
-        if write and sqlite:
-            connection = connection.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
-        with (
-            _foreign_keys_off(connection) if sqlite and not foreign_keys else nullcontext(),
-            Session(bind=connection, expire_on_commit=False) as session,
-            session.begin(),
-        ):
-            yield session
+    try:
+        with engine.connect() as connection:
+            sqlite = engine.dialect.name == "sqlite"
+            if write and sqlite:
+                connection = connection.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
+            with (
+                _foreign_keys_off(connection) if sqlite and not foreign_keys else nullcontext(),
+                Session(bind=connection, expire_on_commit=False) as session,
+                session.begin(),
+            ):
+                yield session
+    except OperationalError as exc:
+        if write and _locked(exc.orig):  # waited the whole busy timeout for the write lock
+            raise Busy(busy_message(sqlite_path(engine))) from None
+        raise
+
+
+class Busy(UserError):
+    """Another process held the database's write lock for longer than a write waits."""
+
+
+def _locked(exc: BaseException | None) -> bool:
+    return isinstance(exc, sqlite3.OperationalError) and str(exc).startswith("database is locked")
+
+
+def busy_message(path: Path | None) -> str:
+    """The database is busy, and what holds it when a long write left a note (`writing`)."""
+    holder = _holder(path) if path is not None else None
+    return f"the database is busy: another process is writing ({holder or 'an import?'}); try again"
+
+
+def _note(path: Path) -> Path:
+    return path.with_name(f".{path.name}.tracker-writer")
+
+
+@contextmanager
+def writing(engine: Engine, what: str) -> Iterator[None]:
+    """While a long write runs ("an import of big.csv"), a note next to the SQLite file says
+    so, for another writer kept waiting to name it (`busy_message`)."""
+    path = sqlite_path(engine)
+    note = _note(path) if path is not None else None
+    if note is not None:
+        try:
+            note.unlink(missing_ok=True)
+            fd = os.open(note, os.O_WRONLY | os.O_CREAT | os.O_EXCL, OWNER_ONLY)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(f"{os.getpid()}\n{what}\n")
+        except OSError:
+            note = None
+    try:
+        yield
+    finally:
+        if note is not None and _holder_pid(note) == os.getpid():
+            note.unlink(missing_ok=True)
+
+
+def _holder_pid(note: Path) -> int | None:
+    try:
+        first = note.read_text(encoding="utf-8").split("\n", 1)[0]
+    except (OSError, ValueError):
+        return None
+    return int(first) if first.isdigit() else None
+
+
+def _holder(path: Path) -> str | None:
+    note = _note(path)
+    pid = _holder_pid(note)
+    if pid is None or not process_alive(pid):
+        return None
+    try:
+        what = note.read_text(encoding="utf-8").split("\n")[1].strip()
+    except (OSError, ValueError, IndexError):
+        return None
+    return f"{what}, process {pid}" if what else f"process {pid}"
 
 
 @contextmanager
@@ -121,6 +206,13 @@ def interruptible(
         raise
     finally:
         raw.set_progress_handler(None, every)
+
+
+def _url_problem(exc: ValueError) -> str:
+    text = " ".join(str(exc).split())
+    if "int()" in text:  # urllib's or SQLAlchemy's reading of the port
+        return "its port is not a number"
+    return text[:200]
 
 
 def is_sqlite(engine: Engine) -> bool:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import glob
+import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +14,12 @@ from sqlalchemy import Engine, inspect
 from sqlalchemy.exc import DBAPIError
 
 from tracker.errors import UserError
+from tracker.exporting.files import (
+    put_in_place,
+    refuse_existing,
+    remove_stale_parts,
+    temp_beside,
+)
 from tracker.storage.engine import is_sqlite, sqlite_path
 from tracker.storage.lite import script_location, scripted_head
 from tracker.storage.models import Base
@@ -65,6 +73,7 @@ def _run(engine: Engine, action: str, revision: str) -> None:
     would cascade, so they are switched off around the migration and checked afterwards.
     """
     from alembic import command
+    from alembic.util import CommandError
 
     config = alembic_config(engine)
     with engine.connect() as connection:
@@ -74,7 +83,10 @@ def _run(engine: Engine, action: str, revision: str) -> None:
         try:
             with connection.begin():
                 config.attributes["connection"] = connection
-                getattr(command, action)(config, revision)
+                try:
+                    getattr(command, action)(config, revision)
+                except CommandError as exc:
+                    raise UserError(f"cannot {action} to {revision!r}: {exc}") from None
                 if raw is not None:
                     problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                     if problems:
@@ -87,13 +99,13 @@ def _run(engine: Engine, action: str, revision: str) -> None:
 def upgrade(engine: Engine, revision: str = "head", *, backup: bool = True) -> UpgradeResult:
     """Bring the schema to `revision`; an existing SQLite file is copied aside first."""
     before = current_revision(engine)
-    target = head_revision(engine) if revision == "head" else revision
+    target = head_revision(engine) if revision == "head" else known_revision(engine, revision)
     if before == target:
         return UpgradeResult(before, target, None)
     saved = None
     if backup and (before is not None or _has_tables(engine)):
         saved = backup_sqlite(engine, reason=f"before-upgrade-from-{before or 'unversioned'}")
-    _run(engine, "upgrade", revision)
+    _run(engine, "upgrade", target)
     return UpgradeResult(before, target, saved)
 
 
@@ -128,8 +140,40 @@ def ensure_current(engine: Engine) -> UpgradeResult:
 
 
 def downgrade(engine: Engine, revision: str) -> None:
-    backup_sqlite(engine, reason=f"before-downgrade-from-{current_revision(engine)}")
-    _run(engine, "downgrade", revision)
+    """Bring the schema down to `revision` ('base': no tables), checked before an existing
+    SQLite file is copied aside."""
+    current = current_revision(engine)
+    target = "base" if revision == "base" else known_revision(engine, revision)
+    if current is None:
+        raise UserError("the database has no tracker schema version; nothing to downgrade")
+    if target != "base" and target not in _below(engine, current):
+        raise UserError(f"the database is at {current}; {target} is not below it")
+    if target == current:
+        return
+    backup_sqlite(engine, reason=f"before-downgrade-from-{current}")
+    _run(engine, "downgrade", target)
+
+
+def known_revision(engine: Engine, revision: str) -> str:
+    """The revision `revision` names (itself, or the one it is the start of), checked
+    against the migration scripts; else a UserError listing them. Relative and symbolic
+    revisions other than 'head' and 'base' are not taken."""
+    known = _known_revisions(engine)
+    if revision in known:
+        return revision
+    matches = [r for r in known if revision and r.startswith(revision)]
+    if len(matches) == 1:
+        return matches[0]
+    listed = ", ".join(sorted(known))
+    raise UserError(f"unknown revision {revision!r}: give head, base or one of {listed}")
+
+
+def _below(engine: Engine, revision: str) -> set[str]:
+    """`revision` and every revision before it."""
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory.from_config(alembic_config(engine))
+    return {script.revision for script in scripts.iterate_revisions(revision, "base")}
 
 
 def drift(engine: Engine) -> list[object]:
@@ -148,18 +192,35 @@ def drift(engine: Engine) -> list[object]:
 def backup_sqlite(
     engine: Engine, *, reason: str = "manual", dest: Path | None = None
 ) -> Path | None:
-    """A consistent copy of the SQLite file (sqlite3's online backup), or None for other DBs."""
+    """A consistent copy of the SQLite file (sqlite3's online backup), or None for other DBs.
+
+    The copy is written to a temp file next to `dest` and renamed when complete (a killed
+    backup leaves no file that looks like one), readable by the owner only; an existing
+    file at `dest` is never replaced."""
     source = sqlite_path(engine)
     if source is None or not source.exists():
         return None
     if dest is None:
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
         dest = source.with_name(f"{source.name}.{stamp}.{reason}.bak")
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    with sqlite3.connect(source) as src, sqlite3.connect(dest) as out:
-        src.backup(out)
-    out.close()
-    src.close()
+        # What a killed backup left (each has a name of its own: not the next one's).
+        remove_stale_parts(dest, names=f"{glob.escape(source.name)}.*.bak")
+    dest = dest.expanduser()
+    refuse_existing(dest, what="backup")
+    temp = temp_beside(dest)
+    try:
+        src, out = sqlite3.connect(source), sqlite3.connect(temp)
+        try:
+            src.backup(out)
+        finally:
+            out.close()
+            src.close()
+        with open(temp, "rb+") as written:
+            os.fsync(written.fileno())
+        put_in_place(temp, dest, replace=False)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
     return dest
 
 
