@@ -135,7 +135,7 @@ def test_different_kinds_need_force(seeded: Services, cli, cli_env: Path) -> Non
     assert dump(cli_env) == before
     with pytest.raises(Conflict):
         seeded.stakeholders.merge("Honduras", "Xiomara Castro")
-    forced = cli("stakeholder", "merge", "Honduras", "Xiomara Castro", "--force")
+    forced = cli("stakeholder", "merge", "Honduras", "Xiomara Castro", "--force", "--yes")
     assert forced.code == 0, forced.err
     castro = seeded.stakeholders.get("Xiomara Castro")
     assert castro.kind is StakeholderKind.PERSON
