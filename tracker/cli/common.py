@@ -15,6 +15,7 @@ from tracker.settings import Settings
 from tracker.textsafe import VisibleWriter, visible_line
 
 if TYPE_CHECKING:
+    from tracker.domain import Change
     from tracker.services.quick import QuickReads
 
 
@@ -150,6 +151,15 @@ def confirmed(action: Callable[..., str | None]) -> Callable[[F], F]:
         return option(wrapper)  # type: ignore[return-value]
 
     return decorate
+
+
+def remember(state: State, change: Change) -> None:
+    """A change made from the command line, for `tracker undo` (the user's own journal of
+    this database, in the data folder)."""
+    from tracker.services.journal import Journal
+
+    settings = state.settings
+    Journal(settings.data_dir, settings.db_url).push(change)
 
 
 def plural(n: int, noun: str) -> str:

@@ -16,11 +16,13 @@ from tracker.cli.common import (
     confirmed,
     echo,
     pass_state,
+    remember,
     say,
     say_created,
     terminal_safe,
 )
 from tracker.domain import (
+    Change,
     EventChanges,
     EventDraft,
     EventFilter,
@@ -115,7 +117,9 @@ def event_add(state: State, /, title: str, kind: str, when_text: str, **kw: Any)
         tags=tuple(kw["tags"]),
         participants=participant_specs(kw["with_specs"]),
     )
-    view, created = state.services.events.add(draft, create=kw["create"])
+    events = state.services.events
+    view, created = events.add(draft, create=kw["create"])
+    remember(state, Change("added", None, events.snapshot(view.id)))
     say_created(created)
     echo(f"added event {view.id}: {view.title} ({view.when.label})")
 
@@ -244,7 +248,10 @@ def event_edit(state: State, /, event_id: int, **kw: Any) -> None:
     )
     if changes == EventChanges():
         raise UserError("nothing to change: give at least one option (see --help)")
-    view, created = state.services.events.edit(event_id, changes, create=kw["create"])
+    events = state.services.events
+    before = events.snapshot(event_id)
+    view, created = events.edit(event_id, changes, create=kw["create"])
+    remember(state, Change("edited", before, events.snapshot(view.id)))
     say_created(created)
     echo(f"updated event {view.id}: {view.title} ({view.when.label})")
 
@@ -256,6 +263,7 @@ def event_edit(state: State, /, event_id: int, **kw: Any) -> None:
 def event_delete(state: State, /, event_id: int) -> None:
     """Delete an event and its participations; its follow-ups stay, detached."""
     deleted = state.services.events.delete(event_id)
+    remember(state, Change("deleted", deleted, None))
     detached = len(deleted.detached_follow_ups)
     extra = (
         f"; {detached} follow-up{'s' if detached != 1 else ''} kept, detached" if detached else ""

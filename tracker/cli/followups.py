@@ -13,10 +13,12 @@ from tracker.cli.common import (
     confirmed,
     echo,
     pass_state,
+    remember,
     say,
     say_created,
 )
 from tracker.domain import (
+    Change,
     FollowUpChanges,
     FollowUpDraft,
     FollowUpStatus,
@@ -47,10 +49,12 @@ def followup_add(
     create: bool,
 ) -> None:
     """Add a follow-up."""
-    view, created = state.services.followups.add(
+    followups = state.services.followups
+    view, created = followups.add(
         FollowUpDraft(text=text, event_id=event_id, owner=owner, due=due, notes=notes),
         create=create,
     )
+    remember(state, Change("added", None, followups.snapshot(view.id)))
     say_created(created)
     echo(
         f"added follow-up {view.id}: {view.text}" + (f" (due {view.due.label})" if view.due else "")
@@ -90,8 +94,11 @@ def followup_list(
 @pass_state
 def followup_done(state: State, /, ids: tuple[int, ...]) -> None:
     """Mark follow-ups done (dated today)."""
+    followups = state.services.followups
     for follow_up_id in ids:
-        view = state.services.followups.set_status(follow_up_id, FollowUpStatus.DONE)
+        before = followups.snapshot(follow_up_id)
+        view = followups.set_status(follow_up_id, FollowUpStatus.DONE)
+        remember(state, Change("edited", before, followups.snapshot(view.id)))
         echo(f"done: #{view.id} {view.text}")
 
 
@@ -100,8 +107,11 @@ def followup_done(state: State, /, ids: tuple[int, ...]) -> None:
 @pass_state
 def followup_reopen(state: State, /, ids: tuple[int, ...]) -> None:
     """Open follow-ups again."""
+    followups = state.services.followups
     for follow_up_id in ids:
-        view = state.services.followups.set_status(follow_up_id, FollowUpStatus.OPEN)
+        before = followups.snapshot(follow_up_id)
+        view = followups.set_status(follow_up_id, FollowUpStatus.OPEN)
+        remember(state, Change("edited", before, followups.snapshot(view.id)))
         echo(f"reopened: #{view.id} {view.text}")
 
 
@@ -131,7 +141,10 @@ def followup_edit(state: State, /, follow_up_id: int, **kw: Any) -> None:
     )
     if changes == FollowUpChanges():
         raise UserError("nothing to change: give at least one option (see --help)")
-    view, created = state.services.followups.edit(follow_up_id, changes, create=kw["create"])
+    followups = state.services.followups
+    before = followups.snapshot(follow_up_id)
+    view, created = followups.edit(follow_up_id, changes, create=kw["create"])
+    remember(state, Change("edited", before, followups.snapshot(view.id)))
     say_created(created)
     echo(f"updated follow-up {view.id}: {view.text}")
 
@@ -143,4 +156,5 @@ def followup_edit(state: State, /, follow_up_id: int, **kw: Any) -> None:
 def followup_delete(state: State, /, follow_up_id: int) -> None:
     """Delete a follow-up."""
     deleted = state.services.followups.delete(follow_up_id)
+    remember(state, Change("deleted", deleted, None))
     echo(f"deleted follow-up {deleted.id}: {deleted.label}")

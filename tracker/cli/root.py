@@ -101,6 +101,39 @@ def seed(state: State, /, path: Path | None) -> None:
         click.echo("the sample portfolio is already loaded; nothing added")
 
 
+@cli.command()
+@click.option("--dry-run", is_flag=True, help="Say what would be undone; change nothing.")
+@click.option("--forget", is_flag=True, help="Drop the last change from the list, undoing nothing.")
+@pass_state
+def undo(state: State, /, dry_run: bool, forget: bool) -> None:
+    """Take back the last change made from the command line on this database (an add, an
+    edit, a delete or a merge); run it again for the one before. Refused, and kept, when the
+    record was changed since by anyone else."""
+    from tracker.services.journal import Journal
+    from tracker.services.undo import undo as take_back
+
+    settings = state.settings
+    journal = Journal(settings.data_dir, settings.db_url)
+    change = journal.peek()
+    if change is None:
+        raise UserError("nothing to undo: no change made from the command line is recorded")
+    if dry_run:
+        echo(f"would undo {change.describe()}")
+        return
+    if forget:
+        journal.pop()
+        echo(f"forgot {change.describe()} (not undone)")
+        return
+    try:
+        take_back(state.services, change)
+    except UserError as exc:
+        raise UserError(
+            f"cannot undo {change.describe()}: {exc.message}", cli=" (--forget drops it)"
+        ) from None
+    journal.pop()
+    echo(f"undid {change.describe()}")
+
+
 for _group in (event, stakeholder, followup, export, import_, db):
     cli.add_command(_group)
 

@@ -14,9 +14,11 @@ from tracker.cli.common import (
     confirmed,
     echo,
     pass_state,
+    remember,
     say,
 )
 from tracker.domain import (
+    Change,
     StakeholderChanges,
     StakeholderDraft,
     StakeholderKind,
@@ -42,7 +44,8 @@ def stakeholder() -> None:
 @pass_state
 def stakeholder_add(state: State, /, name: str, kind: str, **kw: Any) -> None:
     """Add a stakeholder."""
-    view = state.services.stakeholders.add(
+    stakeholders = state.services.stakeholders
+    view = stakeholders.add(
         StakeholderDraft(
             name=name,
             kind=StakeholderKind(kind.lower()),
@@ -54,6 +57,7 @@ def stakeholder_add(state: State, /, name: str, kind: str, **kw: Any) -> None:
             notes=kw["notes"],
         )
     )
+    remember(state, Change("added", None, stakeholders.snapshot(view.id)))
     echo(f"added stakeholder {view.id}: {view.name} ({view.kind})")
 
 
@@ -159,7 +163,10 @@ def stakeholder_edit(state: State, /, name: str, **kw: Any) -> None:
     )
     if changes == StakeholderChanges():
         raise UserError("nothing to change: give at least one option (see --help)")
-    view = state.services.stakeholders.edit(name, changes)
+    stakeholders = state.services.stakeholders
+    before = stakeholders.snapshot(stakeholders.get(name).id)
+    view = stakeholders.edit(name, changes)
+    remember(state, Change("edited", before, stakeholders.snapshot(view.id)))
     echo(f"updated stakeholder {view.id}: {view.name} ({view.kind})")
 
 
@@ -174,7 +181,8 @@ def stakeholder_merge(
     state: State, /, duplicate: str, into: str, dry_run: bool, force: bool, yes: bool
 ) -> None:
     """Merge DUPLICATE into INTO; its name stays behind as an alias."""
-    plan = state.services.stakeholders.merge_plan(duplicate, into, force=force)
+    stakeholders = state.services.stakeholders
+    plan = stakeholders.merge_plan(duplicate, into, force=force)
     if dry_run:
         for line in [*plan.lines(), "dry run: nothing was written"]:
             echo(line)
@@ -184,7 +192,9 @@ def stakeholder_merge(
             for line in plan.lines():
                 echo(line)
         ask(f"merge {plan.duplicate.name} into {plan.target.name}")
-    view = state.services.stakeholders.merge(duplicate, into, force=force)
+    kept, away = stakeholders.snapshot(plan.target.id), stakeholders.snapshot(plan.duplicate.id)
+    view = stakeholders.merge(duplicate, into, force=force)
+    remember(state, Change("merged", kept, stakeholders.snapshot(view.id), merged_away=away))
     echo(f"merged {duplicate!r} into {view.name} (#{view.id}); aliases: {', '.join(view.aliases)}")
 
 
@@ -196,4 +206,5 @@ def stakeholder_merge(
 def stakeholder_delete(state: State, /, name: str, force: bool) -> None:
     """Delete a stakeholder (refused while anything refers to them, unless --force)."""
     deleted = state.services.stakeholders.delete(name, force=force)
+    remember(state, Change("deleted", deleted, None))
     echo(f"deleted stakeholder {deleted.id}: {deleted.label}")

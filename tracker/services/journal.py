@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from tracker.domain import Change, Deleted
+from tracker.paths import make_private_dirs
 
 LIMIT = 20
 
@@ -61,7 +62,7 @@ class Journal:
 
     def _write(self, changes: list[Change]) -> None:
         folder = self.path.parent
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        make_private_dirs(folder)
         temporary = folder / f".{self.path.name}.{os.getpid()}.part"
         data = json.dumps([_encode_change(c) for c in changes], default=_encode)
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
