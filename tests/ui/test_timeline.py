@@ -7,6 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input
 
 from tests.ui.conftest import settle, type_text
 from tracker.clock import FixedClock
@@ -379,3 +380,39 @@ async def test_with_finds_a_word_of_a_name_and_suggests_for_a_typo(
         await type_text(pilot, "with:Xiomarra")
         await settle(pilot, 0.2)
         assert "did you mean Xiomara Castro?" in str(app.screen.query_one("#filter-state").render())
+
+
+async def test_export_never_replaces_a_file_unasked(
+    app: TrackerApp, services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    taken = tmp_path / "tracker-timeline-2022-06-06.csv"
+    taken.write_text("someone's spreadsheet\n", encoding="utf-8")
+    mine = tmp_path / "memo.csv"
+    mine.write_text("my memo\n", encoding="utf-8")
+    mine.chmod(0o640)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        box = app.screen.query_one("#export-path", Input)
+        assert box.value == str(tmp_path / "tracker-timeline-2022-06-06 (2).csv")  # a free name
+        box.value = str(mine)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)  # asks before replacing
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportScreen)
+        assert box.value == str(tmp_path / "memo (2).csv")  # and proposes a free name
+        assert mine.read_text(encoding="utf-8") == "my memo\n"
+        box.value = str(mine)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        await settle(pilot)
+        assert isinstance(app.screen, TimelineScreen)
+    assert mine.read_text(encoding="utf-8").startswith("id,start,end")
+    assert oct(mine.stat().st_mode & 0o777) == oct(0o640)  # replaced, permissions kept
+    assert taken.read_text(encoding="utf-8") == "someone's spreadsheet\n"

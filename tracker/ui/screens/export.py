@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,9 +14,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Static
 
 from tracker.errors import UserError
+from tracker.exporting.files import free_name
 from tracker.ui import keys
 from tracker.ui.formatting import plain
 from tracker.ui.messages import SaveFailed, SaveSucceeded
+from tracker.ui.screens.confirm import ConfirmScreen
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +27,9 @@ class ExportDone:
     rows: int
 
 
-Exporter = Callable[[Path, bool], int]
+Exporter = Callable[[Path, bool, bool], int]
+"""Writes the rows to a path, `(path, excel, replace)`: the count; an existing file is
+refused (UserError) unless `replace`."""
 
 
 class ExportScreen(ModalScreen[ExportDone | None]):
@@ -72,17 +77,42 @@ class ExportScreen(ModalScreen[ExportDone | None]):
         path = Path(text).expanduser()
         if path.is_dir():
             path = path / self._default.name
+        excel = self.query_one("#export-excel", Checkbox).value
+        if not os.path.lexists(path):
+            self._start(path, excel, replace=False)
+            return
+        free = free_name(path)
+
+        def answered(replace: bool | None) -> None:
+            if replace:
+                self._start(path, excel, replace=True)
+                return
+            box = self.query_one("#export-path", Input)
+            box.value = str(free)
+            box.focus()
+            self._error(f"{path.name} is kept; ctrl+s writes {free.name} instead")
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"{path} exists already. Replace it? (No proposes {free.name}.)",
+                yes="Replace",
+                no="No",
+            ),
+            answered,
+        )
+
+    def _start(self, path: Path, excel: bool, *, replace: bool) -> None:
         self._writing = True
-        self._run(path, self.query_one("#export-excel", Checkbox).value)
+        self._run(path, excel, replace)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
 
     @work(thread=True, exclusive=True, name="export-csv", exit_on_error=False)
-    def _run(self, path: Path, excel: bool) -> None:
+    def _run(self, path: Path, excel: bool, replace: bool) -> None:
         try:
-            rows = self._exporter(path, excel)
+            rows = self._exporter(path, excel, replace)
         except UserError as exc:
             self.post_message(SaveFailed(exc.said))
         except OSError as exc:

@@ -15,6 +15,7 @@ from textual.widgets import Footer
 
 from tracker.domain import Change, EventDraft, EventFilter, EventView, FollowUpDraft
 from tracker.errors import said
+from tracker.exporting.files import free_name
 from tracker.ui import keys
 from tracker.ui.formatting import count, default_export_name, position
 from tracker.ui.messages import (
@@ -390,10 +391,10 @@ class TimelineScreen(TrackerScreen):
             return
         flt = self.timeline.filter
         services = self.services
-        default = Path("~").expanduser() / default_export_name(self.today)
+        default = free_name(Path("~").expanduser() / default_export_name(self.today))
 
-        def exporter(path: Path, excel: bool) -> int:
-            return services.transfer.export_csv(path, flt, excel=excel)
+        def exporter(path: Path, excel: bool, replace: bool) -> int:
+            return services.transfer.export_csv(path, flt, excel=excel, replace=replace)
 
         def done(result: ExportDone | None) -> None:
             if result is not None:
