@@ -175,3 +175,38 @@ async def test_delete_a_stakeholder_others_refer_to_and_undo(
         assert len(services.stakeholders.list()) == 43
         assert services.stakeholders.get("Jason Marczak").affiliation_name == target.name
         assert screen.query_one("#stakeholders", DataTable).row_count == 43
+
+
+async def test_merge_from_the_stakeholders_screen_shows_the_plan_and_undoes(
+    app: TrackerApp, services: Services
+) -> None:
+    before = services.stakeholders.get("Xiomara Castro")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        await type_text(pilot, "/Honduras")
+        await settle(pilot, 0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.current.name == "Honduras"  # type: ignore[attr-defined]
+        await type_text(pilot, "mXiomara Castro")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        # A government into a person: refused until asked for.
+        assert "tick the box" in str(app.screen.query_one("#form-error").render())
+        await pilot.press("tab", "space", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        question = str(app.screen.query_one("#confirm-question").render())
+        assert "merge Honduras (government, #" in question and "participations moved" in question
+        await pilot.press("y")
+        await settle(pilot)
+        await settle(pilot)
+        assert isinstance(app.screen, StakeholdersScreen)
+        assert "Honduras" in services.stakeholders.get("Xiomara Castro").aliases
+        await pilot.press("u")
+        await settle(pilot)
+        await settle(pilot)
+    assert services.stakeholders.get("Honduras").name == "Honduras"
+    assert services.stakeholders.get("Xiomara Castro") == before

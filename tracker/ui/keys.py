@@ -63,6 +63,7 @@ STAKEHOLDERS: list[BindingType] = [
     Binding("a", "add", "Add"),
     Binding("e", "edit", "Edit"),
     Binding("d", "delete", "Delete"),
+    Binding("m", "merge", "Merge into…"),
 ]
 
 PROFILE: list[BindingType] = [

@@ -157,6 +157,15 @@ class SaveSucceeded(Message):
 
 
 @dataclass
+class MergePlanned(Message):
+    """What merging into `into` would do, a line each, read in a worker: shown, then asked."""
+
+    into: str
+    force: bool
+    lines: tuple[str, ...]
+
+
+@dataclass
 class SaveFailed(Message):
     """A form's save was refused; the form stays open with everything typed."""
 

@@ -192,5 +192,33 @@ class StakeholdersScreen(TrackerScreen):
         if current is not None:
             ask_delete(self, current)
 
+    def action_merge(self) -> None:
+        from tracker.ui.screens.merge import Merged, MergeScreen
+
+        current = self.current
+        if current is None:
+            return
+        stakeholders, tracker = self.services.stakeholders, self.tracker
+        duplicate = f"#{current.id}"
+
+        def plan(into: str, force: bool) -> list[str]:
+            return stakeholders.merge_plan(duplicate, into, force=force).lines()
+
+        def perform(into: str, force: bool) -> Merged:
+            planned = stakeholders.merge_plan(duplicate, into, force=force)
+            kept = stakeholders.snapshot(planned.target.id)
+            away = stakeholders.snapshot(current.id)
+            view = stakeholders.merge(duplicate, into, force=force)
+            after = stakeholders.snapshot(view.id)
+            tracker.remember(Change("merged", kept, after, merged_away=away))
+            return Merged(view.name, f"Merged {current.name} into {view.name}. u undoes it.")
+
+        def done(result: Merged | None) -> None:
+            if result is not None:
+                self.notify(result.said)
+                self.tracker.changed()
+
+        self.app.push_screen(MergeScreen(current.name, tracker.names, plan, perform), done)
+
     def on_delete_refused(self, message: DeleteRefused) -> None:
         ask_force(self, message)
