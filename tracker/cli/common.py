@@ -10,16 +10,18 @@ from typing import TYPE_CHECKING, Any, TextIO, TypeVar, cast
 
 import click
 
+from tracker.domain import Change
 from tracker.errors import UserError
 from tracker.settings import Settings
 from tracker.textsafe import VisibleWriter, visible_line
 
 if TYPE_CHECKING:
-    from tracker.domain import Change
     from tracker.services.quick import QuickReads
+    from tracker.services.undo import Snapshots
 
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 # Commands that only read or change what is there: on a SQLite file named with --db or
 # TRACKER_DB that does not exist they say so, where the others create it.
@@ -160,6 +162,15 @@ def remember(state: State, change: Change) -> None:
 
     settings = state.settings
     Journal(settings.data_dir, settings.db_url).push(change)
+
+
+def edited(state: State, service: Snapshots, record_id: int, edit: Callable[[], T]) -> T:
+    """Run `edit` (a change to one record of `service`) and remember it for `tracker undo`:
+    the record as it was before and as the edit left it."""
+    before = service.snapshot(record_id)
+    result = edit()
+    remember(state, Change("edited", before, service.snapshot(record_id)))
+    return result
 
 
 def plural(n: int, noun: str) -> str:

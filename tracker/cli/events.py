@@ -15,6 +15,7 @@ from tracker.cli.common import (
     choice,
     confirmed,
     echo,
+    edited,
     pass_state,
     remember,
     say,
@@ -249,9 +250,9 @@ def event_edit(state: State, /, event_id: int, **kw: Any) -> None:
     if changes == EventChanges():
         raise UserError("nothing to change: give at least one option (see --help)")
     events = state.services.events
-    before = events.snapshot(event_id)
-    view, created = events.edit(event_id, changes, create=kw["create"])
-    remember(state, Change("edited", before, events.snapshot(view.id)))
+    view, created = edited(
+        state, events, event_id, lambda: events.edit(event_id, changes, create=kw["create"])
+    )
     say_created(created)
     echo(f"updated event {view.id}: {view.title} ({view.when.label})")
 

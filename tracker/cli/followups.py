@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import click
@@ -12,6 +13,7 @@ from tracker.cli.common import (
     choice,
     confirmed,
     echo,
+    edited,
     pass_state,
     remember,
     say,
@@ -96,9 +98,12 @@ def followup_done(state: State, /, ids: tuple[int, ...]) -> None:
     """Mark follow-ups done (dated today)."""
     followups = state.services.followups
     for follow_up_id in ids:
-        before = followups.snapshot(follow_up_id)
-        view = followups.set_status(follow_up_id, FollowUpStatus.DONE)
-        remember(state, Change("edited", before, followups.snapshot(view.id)))
+        view = edited(
+            state,
+            followups,
+            follow_up_id,
+            functools.partial(followups.set_status, follow_up_id, FollowUpStatus.DONE),
+        )
         echo(f"done: #{view.id} {view.text}")
 
 
@@ -109,9 +114,12 @@ def followup_reopen(state: State, /, ids: tuple[int, ...]) -> None:
     """Open follow-ups again."""
     followups = state.services.followups
     for follow_up_id in ids:
-        before = followups.snapshot(follow_up_id)
-        view = followups.set_status(follow_up_id, FollowUpStatus.OPEN)
-        remember(state, Change("edited", before, followups.snapshot(view.id)))
+        view = edited(
+            state,
+            followups,
+            follow_up_id,
+            functools.partial(followups.set_status, follow_up_id, FollowUpStatus.OPEN),
+        )
         echo(f"reopened: #{view.id} {view.text}")
 
 
@@ -142,9 +150,12 @@ def followup_edit(state: State, /, follow_up_id: int, **kw: Any) -> None:
     if changes == FollowUpChanges():
         raise UserError("nothing to change: give at least one option (see --help)")
     followups = state.services.followups
-    before = followups.snapshot(follow_up_id)
-    view, created = followups.edit(follow_up_id, changes, create=kw["create"])
-    remember(state, Change("edited", before, followups.snapshot(view.id)))
+    view, created = edited(
+        state,
+        followups,
+        follow_up_id,
+        lambda: followups.edit(follow_up_id, changes, create=kw["create"]),
+    )
     say_created(created)
     echo(f"updated follow-up {view.id}: {view.text}")
 

@@ -13,6 +13,7 @@ from tracker.cli.common import (
     choice,
     confirmed,
     echo,
+    edited,
     pass_state,
     remember,
     say,
@@ -164,9 +165,8 @@ def stakeholder_edit(state: State, /, name: str, **kw: Any) -> None:
     if changes == StakeholderChanges():
         raise UserError("nothing to change: give at least one option (see --help)")
     stakeholders = state.services.stakeholders
-    before = stakeholders.snapshot(stakeholders.get(name).id)
-    view = stakeholders.edit(name, changes)
-    remember(state, Change("edited", before, stakeholders.snapshot(view.id)))
+    record_id = stakeholders.get(name).id
+    view = edited(state, stakeholders, record_id, lambda: stakeholders.edit(name, changes))
     echo(f"updated stakeholder {view.id}: {view.name} ({view.kind})")
 
 

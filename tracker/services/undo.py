@@ -8,6 +8,12 @@ from typing import Protocol
 from tracker.domain import Change, Deleted
 
 
+class Snapshots(Protocol):
+    """A service that can say how one of its records is stored now."""
+
+    def snapshot(self, record_id: int, /) -> Deleted: ...
+
+
 class Undoes(Protocol):
     """What a service offers to take back a change to its records."""
 
@@ -57,4 +63,4 @@ def undo(services: HasRecords, change: Change) -> object:
     return service.put_back(change.before, change.after)
 
 
-__all__ = ["HasRecords", "Undoes", "undo"]
+__all__ = ["HasRecords", "Snapshots", "Undoes", "undo"]

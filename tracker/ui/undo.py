@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
 
 from tracker.domain import Change, Deleted
 from tracker.errors import NotFound
+from tracker.services.undo import Snapshots
 
 LIMIT = 50
 
@@ -30,10 +30,6 @@ class UndoStack:
 
     def __len__(self) -> int:
         return len(self.items)
-
-
-class Snapshots(Protocol):
-    def snapshot(self, record_id: int, /) -> Deleted: ...
 
 
 def snapshot_if_there(service: Snapshots, record_id: int) -> Deleted | None:
