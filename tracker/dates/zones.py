@@ -1,0 +1,67 @@
+"""Zones and UTC offsets: what a stored `tz` names and how an offset is written."""
+
+from __future__ import annotations
+
+import functools
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from tracker.dates.common import Invalid, Lazy
+
+OFFSET = Lazy(r"(?P<sign>[+-])(?P<h>\d{1,2})(?::?(?P<m>\d{2})(?::(?P<s>\d{2}))?)?")
+
+
+MAX_OFFSET = timedelta(hours=15)  # "+14:59" is the furthest a stored offset reads back
+
+
+def written_zone(text: str) -> tzinfo:
+    if text in ("z", "utc", "gmt"):
+        return UTC
+    match = OFFSET.fullmatch(text)
+    hours = int(match["h"]) if match else 99
+    if match is None or hours > 14 or int(match["m"] or 0) > 59 or int(match["s"] or 0) > 59:
+        raise Invalid(f"{text} is not a UTC offset")
+    offset = timedelta(hours=hours, minutes=int(match["m"] or 0), seconds=int(match["s"] or 0))
+    return timezone(-offset if match["sign"] == "-" else offset)
+
+
+def local_zone_name(zone: tzinfo, wall: datetime) -> str:
+    """What to store as `tz` for a time written without a zone."""
+    key = getattr(zone, "key", None)
+    if isinstance(key, str) and key:
+        return key
+    offset = wall.utcoffset()
+    if isinstance(zone, timezone) and offset == timedelta(0):
+        return "UTC"
+    return offset_text(offset)
+
+
+@functools.lru_cache(maxsize=256)  # a database holds a few zones; labels ask for them often
+def zone_of(tz: str | None) -> tuple[tzinfo, bool]:
+    """The zone a stored `tz` names, and whether a label must spell out the offset."""
+    if tz is None:
+        return UTC, True
+    if tz == "UTC":
+        return UTC, False
+    if OFFSET.fullmatch(tz):
+        try:
+            return written_zone(tz), True
+        except Invalid:
+            return UTC, True
+    try:
+        return ZoneInfo(tz), False
+    except (ZoneInfoNotFoundError, ValueError):
+        return UTC, True
+
+
+@functools.lru_cache(maxsize=256)  # a few offsets, asked for by every time label
+def offset_text(offset: timedelta | None) -> str:
+    seconds = int((offset or timedelta(0)).total_seconds())
+    sign = "-" if seconds < 0 else "+"
+    hours, rest = divmod(abs(seconds), 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{sign}{hours:02d}:{minutes:02d}" + (f":{seconds:02d}" if seconds else "")
+
+
+def as_utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
