@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Literal
 
+from dateutil.relativedelta import relativedelta
+
 from tracker.domain import Precision
 
 DateOrder = Literal["mdy", "dmy"]
@@ -17,7 +19,7 @@ DateOrder = Literal["mdy", "dmy"]
 EXAMPLES = 'expected e.g. "May 13, 2022", "late May 2022", "Q2 2022"'
 
 
-TWO_DIGIT_HORIZON = 20  # a two-digit year never lands more than this many years after today
+TWO_DIGIT_HORIZON = 10  # a two-digit year never lands more than this many years after today
 
 
 NEARBY_YEARS = 4  # how far a yearless "May 13" or "Feb 29" may be placed from today's year
@@ -53,6 +55,7 @@ class Context:
     today: date
     order: DateOrder
     local_tz: tzinfo
+    fiscal_start: int = 10  # the month a fiscal year starts in (US federal: October)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +67,7 @@ class Interval:
     precision: Precision
     start_at: datetime | None = None
     tz: str | None = None
+    end_at: datetime | None = None  # a time range's end; None for one instant
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +115,9 @@ class Lazy:
     def fullmatch(self, text: str, pos: int = 0) -> re.Match[str] | None:
         return self._pattern().fullmatch(text, pos)
 
+    def search(self, text: str) -> re.Match[str] | None:
+        return self._pattern().search(text)
+
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         return self._pattern().finditer(text)
 
@@ -120,7 +127,7 @@ def month_number(name: str) -> int:
 
 
 def written_year(text: str | None, context: Context) -> int | None:
-    """A written year; two digits land in the 100 years ending 20 years after today."""
+    """A written year; two digits land in the 100 years ending 10 years after today."""
     if text is None:
         return None
     digits = text.lstrip("'")
@@ -189,3 +196,11 @@ def quarter_interval(year: int, quarter: int) -> Interval:
 
 def year_interval(year: int) -> Interval:
     return Interval(date(year, 1, 1), date(year, 12, 31), Precision.YEAR)
+
+
+def months_interval(year: int, month: int, count: int) -> Interval:
+    """`count` whole months from `month` of `year` (a fiscal year, a season, a part of a year)."""
+    first = date(year, 1, 1) + relativedelta(months=month - 1)
+    last = first + relativedelta(months=count - 1)
+    end = date(last.year, last.month, calendar.monthrange(last.year, last.month)[1])
+    return Interval(first, end, Precision.MONTH if count == 1 else Precision.MONTHS)

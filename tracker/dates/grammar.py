@@ -32,8 +32,10 @@ from tracker.dates.common import (
     written_year,
     year_interval,
 )
+from tracker.dates.forms import read_more
 from tracker.dates.labels import finish, long_day
-from tracker.dates.zones import local_zone_name, offset_text, written_zone
+from tracker.dates.times import clock, clock_time, instant, time_span
+from tracker.dates.words import explain
 from tracker.domain import Precision, When
 
 _MON = (
@@ -47,7 +49,7 @@ _DAY = r"(?P<day>\d{1,2})" + _ORD
 
 _YEAR = r"(?P<year>\d{4}|'\d{2})"  # standing alone or after a month: "2022", "May '22"
 
-_OPT_YEAR = r"(?:,? " + _YEAR + r")?"
+_OPT_YEAR = r"(?:(?:,? |-)" + _YEAR + r")?"  # "May 2022", "Mar-2020"
 
 _DAY_YEAR = r"(?:,? (?P<year>\d{4}|'?\d{2}))?"  # after a day: "May 13, 2022", "May 13, 22"
 
@@ -68,18 +70,31 @@ _TEXT_DMY = Lazy(_WD_PREFIX + r"(?:the )?" + _DAY + r" (?:of )?" + _MON + _DAY_Y
 
 _NUMERIC = Lazy(_WD_PREFIX + r"(?P<a>\d{1,2})/(?P<b>\d{1,2})(?:/(?P<year>\d{4}|\d{2}))?")
 
+_DATA_DAY = Lazy(  # data files: compact ISO, ISO with slashes, day-first with dots
+    r"(?P<y1>\d{4})(?P<m1>\d{2})(?P<d1>\d{2})|(?P<y2>\d{4})/(?P<m2>\d{1,2})/(?P<d2>\d{1,2})"
+    r"|(?P<d3>\d{1,2})\.(?P<m3>\d{1,2})\.(?P<y3>\d{4}|\d{2})"
+)
 _RELATIVE_WEEKDAY = Lazy(r"(?:(?P<which>this|next|last) )?" + _WEEKDAY)
 
 _RELATIVE_DAYS = {"today": 0, "tomorrow": 1, "yesterday": -1}
 
 _TIME_SEP = Lazy(r",? at |,? |t")
 
-_ZONE = r"(?P<zone>z|utc|gmt|[+-]\d{1,2}(?::?\d{2}(?::\d{2})?)?)"
-
-_TIME = Lazy(
-    r"(?P<hour>\d{1,2})(?::(?P<minute>\d{2})(?::00)?)?(?: ?(?P<ampm>[ap])\.?m\.?)?"
-    r"(?: ?" + _ZONE + r")?"
+_ZONE = (
+    r"(?P<zone>z|utc|gmt|[+-]\d{1,2}(?::?\d{2}(?::\d{2})?)?"
+    r"|[ecmp]t|[ecmp][sd]t)"  # US zones by name: ET, EST, EDT, CT, ..., PDT
 )
+
+_CLOCK = (
+    r"(?:(?P<hour>\d{1,2})(?::(?P<minute>\d{2})(?::(?P<second>\d{2})(?:[.,](?P<fraction>\d+))?)?)?"
+    r"(?: ?(?P<ampm>[ap])\.?m\.?)?|(?P<word>noon|midnight))"
+)
+_TIME = Lazy(_CLOCK + r"(?: ?" + _ZONE + r")?")
+_TIME_RANGE = Lazy(  # "9:00-10:30 am", "9am-12pm et", "14:00 to 15:30"
+    r"(?P<h1>\d{1,2})(?::(?P<m1>\d{2}))?(?: ?(?P<a1>[ap])\.?m\.?)?(?: ?- ?| to )"
+    r"(?P<h2>\d{1,2})(?::(?P<m2>\d{2}))?(?: ?(?P<a2>[ap])\.?m\.?)?(?: ?" + _ZONE + r")?"
+)
+_TIME_FIRST_SEP = Lazy(r",? (?:on )?")
 
 _WEEK_OF = Lazy(r"(?:the )?week of (?P<day>.+)")
 
@@ -99,7 +114,11 @@ _ISO_MONTH = Lazy(r"(?P<year>\d{4})-(?P<month>\d{1,2})")
 
 _NUMERIC_MONTH = Lazy(r"(?P<month>\d{1,2})/(?P<year>\d{4})")
 
-_QUARTER = (Lazy(r"q(?P<q>\d+)" + _OPT_YEAR), Lazy(_YEAR + r"[ -]?q(?P<q>\d+)"))
+_QUARTER = (
+    Lazy(r"q(?P<q>\d+)" + _OPT_YEAR),
+    Lazy(_YEAR + r"[ -]?q(?P<q>\d+)"),
+    Lazy(r"(?P<q>[1-4])q(?P<year>\d{4}|\d{2})"),  # "2Q22"
+)
 
 _HALF = (
     Lazy(r"h(?P<h>[12])" + _OPT_YEAR),
@@ -109,9 +128,14 @@ _HALF = (
 
 _YEAR_ONLY = Lazy(_YEAR)
 
-_IN = Lazy(r"in (?P<n>\d+|an?|one) (?P<unit>day|week|month|year)s?")
+_NUMBER_WORDS = (
+    "a", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve",
+)  # fmt: skip
+_N = r"(?P<n>\d+|an?|" + "|".join(_NUMBER_WORDS[1:]) + ")"
+_IN = Lazy(r"in " + _N + r" (?P<unit>day|week|month|year)s?")
 
-_AGO = Lazy(r"(?P<n>\d+|an?|one) (?P<unit>day|week|month|year)s? ago")
+_AGO = Lazy(_N + r" (?P<unit>day|week|month|year)s? ago")
 
 _SHORT = Lazy(r"(?P<sign>[+-]) ?(?P<n>\d+) ?(?P<unit>d|w|m|y|days?|weeks?|months?|years?)")
 
@@ -136,7 +160,14 @@ _BETWEEN_SEP = Lazy(r" and ")
 _DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2212", "-"))
 
 
-def parse_when(text: str, *, today: date, order: DateOrder = "mdy", local_tz: tzinfo = UTC) -> When:
+def parse_when(
+    text: str,
+    *,
+    today: date,
+    order: DateOrder = "mdy",
+    local_tz: tzinfo = UTC,
+    fiscal_start: int = 10,
+) -> When:
     """Read `text` as an interval of inclusive dates with a precision and a canonical label.
 
     Understood (case-insensitive, extra spaces and a trailing period ignored):
@@ -159,17 +190,45 @@ def parse_when(text: str, *, today: date, order: DateOrder = "mdy", local_tz: tz
     """
     if isinstance(today, datetime):
         today = today.date()
-    context = Context(today, order, local_tz)
-    normalized = _normalize(text)
-    if normalized.startswith("by "):
-        normalized = normalized[3:]
+    context = Context(today, order, local_tz, fiscal_start)
+    normalized, approximate = _lead_words(_normalize(text))
     try:
         found = _parse(normalized, context)
     except Invalid as exc:
         raise DateParseError(text, str(exc)) from None
     if found is None:
-        raise DateParseError(text)
-    return finish(found, order)
+        raise DateParseError(text, explain(normalized, text))
+    return finish(found, order, approximate=approximate)
+
+
+_APPROXIMATE = ("~", "c. ", "c.", "ca. ", "ca.", "circa ")
+_LEAD = ("by ", "on ", "no later than ", "the morning of ", "the afternoon of ", "the evening of ")
+_COB = "5pm"  # close of business: 17:00 in the local zone
+
+
+def _lead_words(text: str) -> tuple[str, bool]:
+    """`text` without an approximate marker ("c. May 2022", "~2019"), a leading "by", "on",
+    "no later than" or "the morning of", and with "COB" made 5 pm; and whether it was marked
+    approximate."""
+    approximate = False
+    if text[:1] in "~c":
+        for marker in _APPROXIMATE:
+            if text.startswith(marker):
+                text, approximate = text[len(marker) :].lstrip(), True
+                break
+    if text[:1] in "bont":
+        for word in _LEAD:
+            if text.startswith(word):
+                text = text[len(word) :]
+                break
+    if "cob" in text:
+        if text == "cob":
+            text = f"today {_COB}"
+        elif text.startswith("cob "):
+            text = f"{text[4:].removeprefix('on ')} {_COB}"
+        elif text.endswith(" cob"):
+            text = f"{text[:-4].rstrip(',')} {_COB}"
+    return text, approximate
 
 
 def _normalize(text: str) -> str:
@@ -188,6 +247,8 @@ def _parse(text: str, context: Context) -> Interval | None:
         single, problem = None, exc
     if single is not None:
         return _resolve(single, context.today)
+    if problem is None and (bare := read_bare_time(text, context)) is not None:
+        return bare
     try:
         found = _read_range(text, context)
     except Invalid as exc:
@@ -217,16 +278,81 @@ def _read_time(text: str, context: Context) -> Parsed | None:
     if found is None:
         return None
     spec, match = found
-    hour, minute = _clock_time(match)
+    return _place(spec, _time_of(match, context))
+
+
+def _read_time_range(text: str, context: Context) -> Parsed | None:
+    """A day and two times of it: "June 6, 2022 9:00–10:30 AM", "June 6 2022 9am-12pm ET"."""
+    if ":" not in text and "m" not in text:
+        return None
+    for sep in _TIME_SEP.finditer(text):
+        match = _TIME_RANGE.fullmatch(text, sep.end())
+        if match is None or not (match["m2"] or match["a2"]) or not (match["m1"] or match["a2"]):
+            continue  # "6-10" is two days, not two times
+        spec = _day_spec(text[: sep.start()], context)
+        if spec is not None:
+            return _place(spec, _two_times(match, context))
+    return None
+
+
+def _two_times(match: re.Match[str], context: Context) -> Callable[[date], Interval]:
+    second = clock(match["h2"], match["m2"], match["a2"])
+    first_half = match["a1"]
+    if first_half is None and match["a2"]:  # "9:00-10:30 am": both in the morning
+        first_half = match["a2"]
+        if clock(match["h1"], match["m1"], first_half) > second:
+            first_half = "a"  # "11-1 pm" starts at 11 am
+    first = clock(match["h1"], match["m1"], first_half)
+    if second <= first:
+        raise Invalid("the time range ends before it starts; write both days past midnight")
     written = match["zone"]
-    zone = context.local_tz if written is None else written_zone(written)
 
     def at(day: date) -> Interval:
-        wall = datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone)
-        tz = local_zone_name(zone, wall) if written is None else offset_text(wall.utcoffset())
-        return Interval(day, day, Precision.MINUTE, wall.astimezone(UTC), tz)
+        start_at, tz = instant(day, *first, written, context.local_tz)
+        end_at, _ = instant(day, *second, written, context.local_tz)
+        return Interval(day, day, Precision.MINUTE, start_at, tz, end_at)
 
-    return _place(spec, at)
+    return at
+
+
+def _read_time_first(text: str, context: Context) -> Parsed | None:
+    """A time before its day: "2pm June 6 2022", "2:30 pm on June 6"."""
+    if not (text[:1].isdigit() or text.startswith(("noon", "midnight"))):
+        return None
+    for sep in _TIME_FIRST_SEP.finditer(text):
+        match = _TIME.fullmatch(text[: sep.start()])
+        if match is None or not (match["minute"] or match["ampm"] or match["word"]):
+            continue
+        if _dash_after_clock(match, ""):
+            continue
+        spec = _day_spec(text[sep.end() :], context)
+        if spec is not None:
+            return _place(spec, _time_of(match, context))
+    return None
+
+
+def _time_of(match: re.Match[str], context: Context) -> Callable[[date], Interval]:
+    hour, minute = clock_time(match)
+    written = match["zone"]
+
+    def at(day: date) -> Interval:
+        start_at, tz = instant(day, hour, minute, written, context.local_tz)
+        return Interval(day, day, Precision.MINUTE, start_at, tz)
+
+    return at
+
+
+def read_bare_time(text: str, context: Context) -> Interval | None:
+    """A time alone ("3pm EDT", "10:00 PT", "noon"): today at that time."""
+    match = _TIME.fullmatch(text)
+    if match is None or not (match["minute"] or match["ampm"] or match["word"]):
+        return None
+    if _dash_after_clock(match, ""):
+        return None
+    hour, minute = clock_time(match)
+    day = context.today
+    start_at, tz = instant(day, hour, minute, match["zone"], context.local_tz)
+    return Interval(day, day, Precision.MINUTE, start_at, tz)
 
 
 def _split_time(text: str, context: Context) -> tuple[DaySpec, re.Match[str]] | None:
@@ -235,12 +361,25 @@ def _split_time(text: str, context: Context) -> tuple[DaySpec, re.Match[str]] | 
         head, match = text[: sep.start()], _TIME.fullmatch(text, sep.end())
         if match is None or (sep.group() == "t" and not _ISO_DAY.fullmatch(head)):
             continue
-        if match["minute"] is None and match["ampm"] is None:
+        if match["minute"] is None and match["ampm"] is None and match["word"] is None:
             continue  # a bare number is not a time
+        if _dash_after_clock(match, sep.group()):
+            continue  # "14:00-15:30" is a time range; an offset is "T14:00-04:00" or " -04:00"
         spec = _day_spec(head, context)
         if spec is not None:
             return spec, match
     return None
+
+
+def _dash_after_clock(match: re.Match[str], sep: str) -> bool:
+    zone = match["zone"]
+    return (
+        zone is not None
+        and zone[0] == "-"
+        and sep != "t"
+        and match["second"] is None
+        and match.string[match.start("zone") - 1] != " "
+    )
 
 
 def _read_week(text: str, context: Context) -> Parsed | None:
@@ -314,10 +453,14 @@ def _read_year(text: str, context: Context) -> Parsed | None:
     return None
 
 
+def _number(word: str) -> int:
+    return 1 if word == "an" else _NUMBER_WORDS.index(word) or 1
+
+
 def _read_relative(text: str, context: Context) -> Parsed | None:
     today = context.today
     if match := _IN.fullmatch(text) or _AGO.fullmatch(text) or _SHORT.fullmatch(text):
-        count = int(match["n"]) if match["n"].isdigit() else 1
+        count = int(match["n"]) if match["n"].isdigit() else _number(match["n"])
         backwards = text.endswith(" ago") or text.startswith("-")
         day = _shift(today, -count if backwards else count, match["unit"])
         return Interval(day, day, Precision.DAY)
@@ -354,6 +497,10 @@ _READERS: tuple[Callable[[str, Context], Parsed | None], ...] = (
     _read_quarter,
     _read_half,
     _read_year,
+    # the less common forms, after the common ones
+    read_more,
+    _read_time_range,
+    _read_time_first,
     _read_unknown_relative,
 )
 
@@ -380,6 +527,10 @@ def _day_spec(text: str, context: Context) -> DaySpec | None:
         if not 1 <= month <= 12:
             raise Invalid(f"month {month} does not exist; {_ORDER_HINT[context.order]}")
         year = written_year(match["year"], context)
+    elif match := _DATA_DAY.fullmatch(text):  # "20190201", "2022/06/06", "06.06.2022"
+        year = written_year(match["y1"] or match["y2"] or match["y3"], context)
+        month = int(match["m1"] or match["m2"] or match["m3"])
+        day = int(match["d1"] or match["d2"] or match["d3"])
     else:
         return None
     check_day(year, month, day)
@@ -465,8 +616,10 @@ def _end_after(start: Interval, end: Yearless) -> Interval | None:
 
 
 def _combine(first: Interval, last: Interval) -> Interval:
+    if first.precision is Precision.MINUTE and last.precision is Precision.MINUTE:
+        return time_span(first, last)
     if Precision.MINUTE in (first.precision, last.precision):
-        raise Invalid("a range between two times is not supported; give one time or whole days")
+        raise Invalid("a range from a time to a day is not supported; give both ends a time")
     if last.end < first.start:
         raise Invalid("the range ends before it starts")
     return merge_ends(first.start, last.end, first.precision, last.precision)
@@ -544,17 +697,6 @@ def _weekday_date(which: str | None, weekday: int, today: date) -> date:
 
 def _spec_of(day: date) -> DaySpec:
     return DaySpec(day.month, day.day, day.year)
-
-
-def _clock_time(match: re.Match[str]) -> tuple[int, int]:
-    hour, minute = int(match["hour"]), int(match["minute"] or 0)
-    if match["ampm"]:
-        if not 1 <= hour <= 12:
-            raise Invalid(f"{hour} {match['ampm']}m is not a time")
-        hour = hour % 12 + (12 if match["ampm"] == "p" else 0)
-    if hour > 23 or minute > 59:
-        raise Invalid(f"{hour}:{minute:02d} is not a time")
-    return hour, minute
 
 
 def _shift(day: date, count: int, unit: str) -> date:

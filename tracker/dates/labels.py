@@ -13,7 +13,15 @@ from tracker.dates.common import (
     days_interval,
     merge_ends,
 )
-from tracker.dates.zones import MAX_OFFSET, as_utc, local_zone_name, offset_text, zone_of
+from tracker.dates.zones import (
+    MAX_OFFSET,
+    US_ZONES,
+    as_utc,
+    local_zone_name,
+    offset_text,
+    zone_of,
+    zone_word,
+)
 from tracker.domain import Precision, When
 
 
@@ -35,11 +43,14 @@ def rebuild(
     tz: str | None = None,
     *,
     order: DateOrder = "mdy",
+    approximate: bool = False,
 ) -> When:
     """Reconstruct a When, label included, from stored columns (naive instants count as UTC).
 
     A one-day DAYS becomes DAY, a one-month MONTHS becomes MONTH, and MINUTE without an
     instant falls back to DAY/DAYS, so that every label reads back as what it describes.
+    A MINUTE whose `end_at` is later than `start_at` is a time range ("June 6, 2022
+    9:00–10:30 AM"); `approximate` writes the label as "c. May 2022".
     """
     precision = Precision(precision)
     if precision is Precision.MINUTE and start_at is None:
@@ -53,7 +64,12 @@ def rebuild(
         precision = Precision.DAY
     if precision is Precision.MONTHS and (start.year, start.month) == (end.year, end.month):
         precision = Precision.MONTH
-    label = label_of(start, end, precision, start_at, tz, order)
+    if precision is Precision.MINUTE and start_at is not None and end_at != start_at:
+        label = time_range_label(start_at, end_at or start_at, tz, order)
+    else:
+        label = label_of(start, end, precision, start_at, tz, order)
+    if approximate:
+        return When(start, end, precision, f"c. {label}", start_at, end_at, tz, True)
     return When(start, end, precision, label, start_at, end_at, tz)
 
 
@@ -63,6 +79,8 @@ def at_own_offset(start_at: datetime, end_at: datetime, *, order: DateOrder = "m
     written wall time; None unless the offset is whole minutes within 14 hours (the offsets
     a stored `tz` names as such), for `rebuild` to answer."""
     offset = start_at.utcoffset()
+    if end_at != start_at:  # a time range: its label is `rebuild`'s to write
+        return None
     if offset is None or offset.microseconds or offset.seconds % 60 or abs(offset) >= MAX_OFFSET:
         return None
     tz = offset_text(offset)
@@ -103,8 +121,10 @@ def describe(when: When) -> str:
     if when.precision is Precision.MINUTE and when.start_at is not None:
         zone, _ = zone_of(when.tz)
         local = as_utc(when.start_at).astimezone(zone)
-        offset = offset_text(local.utcoffset()).replace("-", "\u2212")
-        return f"{local.day} {MONTH_ABBRS[local.month - 1]} {local.year:04d} {local:%H:%M} {offset}"
+        last = as_utc(when.end_at or when.start_at).astimezone(zone)
+        if last.date() == local.date() and last.utcoffset() == local.utcoffset():
+            return _preview(local, "" if last == local else f"–{last:%H:%M}")
+        return f"{_preview(local)} – {_preview(last)}"
     start, end = when.start, when.end
     end_text = f"{end.day} {MONTH_ABBRS[end.month - 1]} {end.year:04d}"
     if start == end:
@@ -114,6 +134,12 @@ def describe(when: When) -> str:
     if start.month != end.month:
         return f"{start.day} {MONTH_ABBRS[start.month - 1]} – {end_text}"
     return f"{start.day}–{end_text}"
+
+
+def _preview(local: datetime, until: str = "") -> str:
+    offset = offset_text(local.utcoffset()).replace("-", "\u2212")
+    day = f"{local.day} {MONTH_ABBRS[local.month - 1]} {local.year:04d}"
+    return f"{day} {local:%H:%M}{until} {offset}"
 
 
 def to_json(when: When) -> dict[str, str]:
@@ -141,14 +167,17 @@ def stored_cells(
     A time of day is one of a kind (nothing to reuse), so an export asks for thousands of
     them: those are written straight from the instant, without building the When.
     """
-    if start_at is not None and precision in _MINUTE:
+    if start_at is not None and precision in _MINUTE and (end_at is None or end_at == start_at):
         zone, explicit = zone_of(tz)
         start_at = as_utc(start_at)
         local = start_at.astimezone(zone)
         first = local.isoformat()
         last = first if end_at is None else as_utc(end_at).astimezone(zone).isoformat()
-        label = local_label(local, start_at, zone, explicit, order)
+        label = local_label(local, start_at, zone, explicit, order, tz)
         return first, last, label, _MINUTE_TEXT
+    if start_at is not None and precision in _MINUTE:
+        json = to_json(rebuild(start, end, Precision.MINUTE, start_at, end_at, tz, order=order))
+        return json["start"], json["end"], json["label"], _MINUTE_TEXT
     when = rebuild(start, end, Precision(precision), order=order)
     return when.start.isoformat(), when.end.isoformat(), when.label, when.precision.value
 
@@ -171,16 +200,17 @@ def is_past(when: When, today: date) -> bool:
     return today > when.end
 
 
-def finish(interval: Interval, order: DateOrder) -> When:
+def finish(interval: Interval, order: DateOrder, *, approximate: bool = False) -> When:
     start_at = interval.start_at
     return rebuild(
         interval.start,
         interval.end,
         interval.precision,
         start_at,
-        start_at,
+        start_at if interval.end_at is None else interval.end_at,
         interval.tz,
         order=order,
+        approximate=approximate,
     )
 
 
@@ -247,21 +277,64 @@ def days_label(start: date, end: date, order: DateOrder) -> str:
 def instant_label(start_at: datetime, tz: str | None, order: DateOrder) -> str:
     """The wall time in the stored zone, with its offset unless the zone alone pins it down."""
     zone, explicit = zone_of(tz)
-    return local_label(start_at.astimezone(zone), start_at, zone, explicit, order)
+    return local_label(start_at.astimezone(zone), start_at, zone, explicit, order, tz)
 
 
 def local_label(
-    local: datetime, start_at: datetime, zone: tzinfo, explicit: bool, order: DateOrder
+    local: datetime,
+    start_at: datetime,
+    zone: tzinfo,
+    explicit: bool,
+    order: DateOrder,
+    tz: str | None = None,
 ) -> str:
     """`instant_label` once the instant (UTC) is in its zone (`local`)."""
-    if not explicit and (
-        local.fold or local.second or local.microsecond or start_at.second or start_at.microsecond
-    ):  # a wall time the zone gives twice (or seconds, which the label drops): with its offset
-        wall = local.replace(second=0, microsecond=0, fold=0)
-        explicit = wall.astimezone(UTC) != start_at.replace(second=0, microsecond=0)
+    return f"{long_day(local.date(), order)} {_clock(local, order)}" + _suffix(
+        local, start_at, zone, explicit, tz
+    )
+
+
+def _clock(local: datetime, order: DateOrder, *, meridiem: bool = True) -> str:
     if order == "dmy":
-        clock = f"{local:%H:%M}"
-    else:
-        clock = f"{local.hour % 12 or 12}:{local.minute:02d} {'AM' if local.hour < 12 else 'PM'}"
-    text = f"{long_day(local.date(), order)} {clock}"
-    return f"{text} {offset_text(local.utcoffset())}" if explicit else text
+        return f"{local:%H:%M}"
+    clock = f"{local.hour % 12 or 12}:{local.minute:02d}"
+    return f"{clock} {'AM' if local.hour < 12 else 'PM'}" if meridiem else clock
+
+
+def _suffix(
+    local: datetime, start_at: datetime, zone: tzinfo, explicit: bool, tz: str | None
+) -> str:
+    """What follows the clock: nothing for the local zone, " ET" for a US zone written by
+    name, else the offset; a wall time the zone gives twice always says which one it is."""
+    if tz in US_ZONES:
+        return f" {zone_word(local, tz)}"
+    if not explicit and zone is not UTC:
+        if (
+            local.fold
+            or local.second
+            or local.microsecond
+            or start_at.second
+            or start_at.microsecond
+        ):  # the second of a wall time the zone gives twice, or seconds, which the label drops
+            wall = local.replace(second=0, microsecond=0, fold=0)
+            explicit = wall.astimezone(UTC) != start_at.replace(second=0, microsecond=0)
+        elif local.replace(fold=1).utcoffset() != local.utcoffset():
+            explicit = True  # the first of a wall time the zone gives twice
+    return f" {offset_text(local.utcoffset())}" if explicit else ""
+
+
+def time_range_label(start_at: datetime, end_at: datetime, tz: str | None, order: DateOrder) -> str:
+    """ "June 6, 2022 9:00–10:30 AM", "June 6, 2022 9:00 AM–12:00 PM ET", "6 June 2022
+    09:00–10:30", or both ends in full across days ("June 6, 2022 9:00 AM – June 7, 2022
+    5:00 PM")."""
+    zone, explicit = zone_of(tz)
+    first, last = start_at.astimezone(zone), end_at.astimezone(zone)
+    suffix = _suffix(first, start_at, zone, explicit, tz)
+    if first.date() != last.date() or suffix != _suffix(last, end_at, zone, explicit, tz):
+        return (
+            f"{local_label(first, start_at, zone, explicit, order, tz)} – "
+            f"{local_label(last, end_at, zone, explicit, order, tz)}"
+        )
+    same_half = order == "mdy" and (first.hour < 12) == (last.hour < 12)
+    clocks = f"{_clock(first, order, meridiem=not same_half)}–{_clock(last, order)}"
+    return f"{long_day(first.date(), order)} {clocks}{suffix}"

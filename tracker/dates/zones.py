@@ -43,6 +43,8 @@ def zone_of(tz: str | None) -> tuple[tzinfo, bool]:
         return UTC, True
     if tz == "UTC":
         return UTC, False
+    if tz in US_ZONES:
+        return ZoneInfo(US_ZONES[tz]), False
     if OFFSET.fullmatch(tz):
         try:
             return written_zone(tz), True
@@ -65,3 +67,27 @@ def offset_text(offset: timedelta | None) -> str:
 
 def as_utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+# US zones written by name after a time ("2:30 p.m. ET", "3pm EDT"): stored as the generic
+# name ("ET"), which every label of that time then carries, so it reads back in any local zone.
+US_ZONES = {
+    "ET": "America/New_York",
+    "CT": "America/Chicago",
+    "MT": "America/Denver",
+    "PT": "America/Los_Angeles",
+}
+ZONE_WORDS = {  # the written word: the generic name, and daylight (True), standard or either
+    **{name.lower(): (name, None) for name in US_ZONES},
+    **{f"{name[0]}dt".lower(): (name, True) for name in US_ZONES},
+    **{f"{name[0]}st".lower(): (name, False) for name in US_ZONES},
+}
+
+
+def zone_word(local: datetime, tz: str) -> str:
+    """How a label names the zone `tz` ("ET") at `local`: the generic name, or "EDT"/"EST"
+    for a wall time the zone gives twice."""
+    other = local.replace(fold=1 - local.fold)
+    if other.utcoffset() == local.utcoffset():
+        return tz
+    return f"{tz[0]}{'D' if local.dst() else 'S'}T"
