@@ -147,4 +147,4 @@ def _read_stamp(text: str) -> Interval | None:
         raise Invalid(f"{text} is not a date and time (YYYYMMDDhhmmss)") from None
     if moment.second:
         raise Invalid("times are kept to the minute; this one has seconds")
-    return Interval(moment.date(), moment.date(), Precision.MINUTE, moment, "UTC")
+    return Interval(moment.date(), moment.date(), Precision.MINUTE, moment, "+00:00")  # as "Z"

@@ -171,22 +171,35 @@ def parse_when(
     """Read `text` as an interval of inclusive dates with a precision and a canonical label.
 
     Understood (case-insensitive, extra spaces and a trailing period ignored):
-    exact days ("May 13, 2022", "13th of May 2022", "Sept. 30, 2021", "2022-05-13", "5/13/2022"),
-    times ("May 13, 2022 at 2:30 PM", "2022-05-13T14:30-04:00"), months and parts of months
-    ("May 2022", "2022-05", "early/mid/late May 2022", "end of May 2022"), quarters and halves
-    ("Q2 2022", "2022 Q2", "H1 2022"), years, weeks ("week of May 9, 2022", "2022-W19"),
-    ranges ("June 6-10, 2022", "May 30 - June 2, 2022", "2022-06-06..2022-06-10",
-    "Oct 2021 - Apr 2022", "from May 1 to May 3, 2022"), relative forms ("today", "in 3 days",
-    "2 months ago", "+2w", "-3d", "next week", "last month", "this quarter", "next tuesday")
-    and "by X", which means X.
+    exact days ("May 13, 2022", "13th of May 2022", "Sept. 30, 2021", "2022-05-13", "5/13/2022",
+    and as data files write them: "20220513", "2022/05/13", "13.05.2022", always day-first),
+    times ("May 13, 2022 at 2:30 PM", "2pm May 13", "June 7 at noon", "2022-05-13T14:30-04:00",
+    "20220513143000" in UTC, "3pm ET" today; ET, CT, MT, PT and their EST/EDT... after a
+    time), time ranges ("June 6, 2022 9:00–10:30 AM", "June 6 2022 9am-12pm ET", "June 6 2022
+    9:00 AM - June 7 2022 5:00 PM"), months and parts of months ("May 2022", "Mar-2020",
+    "2022-05", "early/mid/late May 2022", "end of May 2022", "end of month"), quarters and
+    halves ("Q2 2022", "Q2-2022", "2022 Q2", "2Q22", "H1 2022"), fiscal years ("FY2023",
+    "FY23", "Q4 FY2022": the twelve months ending in that year, starting in `fiscal_start`,
+    October by default) and "CY2023", years, thirds of years ("early 2023": January–April,
+    "mid-2023": May–August, "late 2023" or "end of the year": September–December, "early
+    next year"), seasons (northern meteorological: "spring 2023" March–May, "summer" June–
+    August, "fall"/"autumn" September–November, "winter 2022" December 2022–February 2023),
+    weeks ("week of May 9, 2022", "2022-W19"), ranges ("June 6-10, 2022", "May 30 - June 2,
+    2022", "2022-06-06..2022-06-10", "Oct 2021 - Apr 2022", "from May 1 to May 3, 2022"),
+    relative forms ("today", "in 3 days", "in two weeks", "2 months ago", "+2w", "-3d",
+    "next week", "last month", "this quarter", "next tuesday", "the 6th"). A leading "by",
+    "no later than", "on" or "the morning of" is dropped; "COB" is 5 pm. A leading "~", "c.",
+    "ca." or "circa" marks the date approximate (its label then starts "c. ").
 
     Numeric days follow `order` ("mdy": 5/13/2022, "dmy": 13/5/2022) and are never read the
     other way round; ISO dates are always year-month-day. A day, month or part of a month
     written without a year is its occurrence nearest to `today` (a tie goes to the future).
     A two-digit year ("5/13/22", "May 13, 22", "'22") is placed in the 100-year window that
-    ends 20 years after today: with today in 2026, "22" is 2022, "46" is 2046, "99" is 1999.
+    ends 10 years after today: with today in 2026, "22" is 2022, "36" is 2036, "41" is 1941.
     A time without a zone is in `local_tz`; its `tz` is then the zone's IANA key ("UTC" for
-    UTC) or, for other zones, its offset. Raises DateParseError naming `text` otherwise.
+    UTC) or, for other zones, its offset; a US zone by name is stored as "ET", "CT", "MT" or
+    "PT". A wall time the zone skips is refused; one it gives twice is the first. Raises
+    DateParseError naming `text`, and where it can the word not understood, otherwise.
     """
     if isinstance(today, datetime):
         today = today.date()
