@@ -16,6 +16,7 @@ from tracker.dates.common import (
     checked_year,
     months_interval,
     part_interval,
+    quarter_interval,
     written_year,
     year_interval,
 )
@@ -40,17 +41,25 @@ _SEASON = Lazy(r"(?:the )?(?P<season>spring|summer|fall|autumn|winter)(?: of)?(?
 _SEASONS = {"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 12}  # three months each
 _THE_NTH = Lazy(r"the (?P<day>\d{1,2})(?:st|nd|rd|th)")
 _STAMP = Lazy(r"(?P<y>\d{4})(?P<mo>\d{2})(?P<d>\d{2})(?P<h>\d{2})(?P<mi>\d{2})(?P<s>\d{2})")
+_SHORT_QUARTER = Lazy(r"(?P<q>[1-4])q(?P<year>\d{4}|\d{2})")
 _STEP = {"this": 0, "next": 1, "last": -1, None: 0}
 
 # words a prefilter looks for; text without one of them skips every reader here
+_FIRST = frozenset("fcqelmbstaw")  # the first letters of the forms here
 _KEYS = Lazy("fy|cy|early|mid|late|beginning|start|middle|end|the |" + "|".join(_SEASONS))
 
 
 def read_more(text: str, context: Context) -> Parsed | None:
     """The forms of this module, or None (quickly, for text that holds none of their words)."""
-    if text.isdigit():
-        return _read_stamp(text) if len(text) == 14 else None
-    if _KEYS.search(text) is None:
+    first = text[:1]
+    if first.isdigit():
+        if text.isdigit():
+            return _read_stamp(text) if len(text) == 14 else None
+        if match := _SHORT_QUARTER.fullmatch(text):  # "2Q22"
+            year = checked_year(written_year(match["year"], context))
+            return quarter_interval(year, int(match["q"]))
+        return None
+    if first not in _FIRST or _KEYS.search(text) is None:
         return None
     for reader in (_read_fiscal, _read_year_part, _read_month_part, _read_season, _read_nth):
         found = reader(text, context)

@@ -42,49 +42,32 @@ _MON = (
     r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
-
 _ORD = r"(?:st|nd|rd|th)?"
-
 _DAY = r"(?P<day>\d{1,2})" + _ORD
-
 _YEAR = r"(?P<year>\d{4}|'\d{2})"  # standing alone or after a month: "2022", "May '22"
-
 _OPT_YEAR = r"(?:(?:,? |-)" + _YEAR + r")?"  # "May 2022", "Mar-2020"
-
 _DAY_YEAR = r"(?:,? (?P<year>\d{4}|'?\d{2}))?"  # after a day: "May 13, 2022", "May 13, 22"
-
 _WEEKDAY = (
     r"(?P<wd>monday|mon|tuesday|tues|tue|wednesday|wed|thursday|thurs|thur|thu"
     r"|friday|fri|saturday|sat|sunday|sun)"
 )
-
 _WD_PREFIX = r"(?:" + _WEEKDAY + r"\.?,? )?"
-
 _SEP = r"(?: ?- ?| ?\.\. ?| to | through | thru | until | till )"
-
 _ISO_DAY = Lazy(r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})")
-
 _TEXT_MDY = Lazy(_WD_PREFIX + _MON + " " + _DAY + _DAY_YEAR)
-
 _TEXT_DMY = Lazy(_WD_PREFIX + r"(?:the )?" + _DAY + r" (?:of )?" + _MON + _DAY_YEAR)
-
 _NUMERIC = Lazy(_WD_PREFIX + r"(?P<a>\d{1,2})/(?P<b>\d{1,2})(?:/(?P<year>\d{4}|\d{2}))?")
-
 _DATA_DAY = Lazy(  # data files: compact ISO, ISO with slashes, day-first with dots
     r"(?P<y1>\d{4})(?P<m1>\d{2})(?P<d1>\d{2})|(?P<y2>\d{4})/(?P<m2>\d{1,2})/(?P<d2>\d{1,2})"
     r"|(?P<d3>\d{1,2})\.(?P<m3>\d{1,2})\.(?P<y3>\d{4}|\d{2})"
 )
 _RELATIVE_WEEKDAY = Lazy(r"(?:(?P<which>this|next|last) )?" + _WEEKDAY)
-
 _RELATIVE_DAYS = {"today": 0, "tomorrow": 1, "yesterday": -1}
-
 _TIME_SEP = Lazy(r",? at |,? |t")
-
 _ZONE = (
     r"(?P<zone>z|utc|gmt|[+-]\d{1,2}(?::?\d{2}(?::\d{2})?)?"
     r"|[ecmp]t|[ecmp][sd]t)"  # US zones by name: ET, EST, EDT, CT, ..., PDT
 )
-
 _CLOCK = (
     r"(?:(?P<hour>\d{1,2})(?::(?P<minute>\d{2})(?::(?P<second>\d{2})(?:[.,](?P<fraction>\d+))?)?)?"
     r"(?: ?(?P<ampm>[ap])\.?m\.?)?|(?P<word>noon|midnight))"
@@ -95,68 +78,46 @@ _TIME_RANGE = Lazy(  # "9:00-10:30 am", "9am-12pm et", "14:00 to 15:30"
     r"(?P<h2>\d{1,2})(?::(?P<m2>\d{2}))?(?: ?(?P<a2>[ap])\.?m\.?)?(?: ?" + _ZONE + r")?"
 )
 _TIME_FIRST_SEP = Lazy(r",? (?:on )?")
-
 _WEEK_OF = Lazy(r"(?:the )?week of (?P<day>.+)")
-
 _ISO_WEEK = Lazy(r"(?P<year>\d{4})-?w(?P<week>\d{1,2})")
-
 _PART = Lazy(
     r"(?:the )?(?:(?P<part>early|mid|late)[- ]?|(?P<of>beginning|start|middle|end) of )"
     + _MON
     + _OPT_YEAR
 )
-
 _PART_OF = {"beginning": "early", "start": "early", "middle": "mid", "end": "late"}
-
 _MONTH = Lazy(_MON + _OPT_YEAR)
-
 _ISO_MONTH = Lazy(r"(?P<year>\d{4})-(?P<month>\d{1,2})")
-
 _NUMERIC_MONTH = Lazy(r"(?P<month>\d{1,2})/(?P<year>\d{4})")
-
 _QUARTER = (
     Lazy(r"q(?P<q>\d+)" + _OPT_YEAR),
     Lazy(_YEAR + r"[ -]?q(?P<q>\d+)"),
-    Lazy(r"(?P<q>[1-4])q(?P<year>\d{4}|\d{2})"),  # "2Q22"
 )
-
 _HALF = (
     Lazy(r"h(?P<h>[12])" + _OPT_YEAR),
     Lazy(_YEAR + r"[ -]?h(?P<h>[12])"),
     Lazy(r"(?:the )?(?P<h>first|second|1st|2nd) half(?: of)?" + _OPT_YEAR),
 )
-
 _YEAR_ONLY = Lazy(_YEAR)
-
 _NUMBER_WORDS = (
     "a", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
     "eleven", "twelve",
 )  # fmt: skip
 _N = r"(?P<n>\d+|an?|" + "|".join(_NUMBER_WORDS[1:]) + ")"
 _IN = Lazy(r"in " + _N + r" (?P<unit>day|week|month|year)s?")
-
 _AGO = Lazy(_N + r" (?P<unit>day|week|month|year)s? ago")
-
 _SHORT = Lazy(r"(?P<sign>[+-]) ?(?P<n>\d+) ?(?P<unit>d|w|m|y|days?|weeks?|months?|years?)")
-
 _THIS = Lazy(r"(?P<which>this|next|last) (?P<unit>week|month|quarter|year)")
-
 _THIS_UNKNOWN = Lazy(r"(?P<which>this|next|last) (?P<word>.+)")
-
 _STEP = {"this": 0, "next": 1, "last": -1}
-
 _COMPACT_MDY = Lazy(
     _MON + r" (?P<d1>\d{1,2})" + _ORD + _SEP + r"(?P<d2>\d{1,2})" + _ORD + _DAY_YEAR
 )
-
 _COMPACT_DMY = Lazy(
     r"(?P<d1>\d{1,2})" + _ORD + _SEP + r"(?P<d2>\d{1,2})" + _ORD + r" (?:of )?" + _MON + _DAY_YEAR
 )
-
 _RANGE_SEP = Lazy(_SEP)
-
 _BETWEEN_SEP = Lazy(r" and ")
-
 _DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2212", "-"))
 
 
@@ -204,19 +165,22 @@ def parse_when(
     if isinstance(today, datetime):
         today = today.date()
     context = Context(today, order, local_tz, fiscal_start)
-    normalized, approximate = _lead_words(_normalize(text))
+    normalized, approximate = _normalize(text), False
+    if normalized[:1] in _LEAD_FIRST or "cob" in normalized:
+        normalized, approximate = _lead_words(normalized)
     try:
         found = _parse(normalized, context)
     except Invalid as exc:
         raise DateParseError(text, str(exc)) from None
     if found is None:
         raise DateParseError(text, explain(normalized, text))
-    return finish(found, order, approximate=approximate)
+    return finish(found, order, approximate) if approximate else finish(found, order)
 
 
 _APPROXIMATE = ("~", "c. ", "c.", "ca. ", "ca.", "circa ")
 _LEAD = ("by ", "on ", "no later than ", "the morning of ", "the afternoon of ", "the evening of ")
 _COB = "5pm"  # close of business: 17:00 in the local zone
+_LEAD_FIRST = frozenset("~cbnot")  # the first letters of what `_lead_words` takes off
 
 
 def _lead_words(text: str) -> tuple[str, bool]:
@@ -260,7 +224,11 @@ def _parse(text: str, context: Context) -> Interval | None:
         single, problem = None, exc
     if single is not None:
         return _resolve(single, context.today)
-    if problem is None and (bare := read_bare_time(text, context)) is not None:
+    if (
+        problem is None
+        and (text[:1].isdigit() or text.startswith(("noon", "midnight")))
+        and (bare := read_bare_time(text, context)) is not None
+    ):
         return bare
     try:
         found = _read_range(text, context)
@@ -292,6 +260,14 @@ def _read_time(text: str, context: Context) -> Parsed | None:
         return None
     spec, match = found
     return _place(spec, _time_of(match, context))
+
+
+def _read_less_common(text: str, context: Context) -> Parsed | None:
+    """The forms read after the common ones, each behind a cheap test of the text."""
+    found = read_more(text, context)
+    if found is None and (":" in text or "m" in text or "noon" in text):
+        found = _read_time_range(text, context) or _read_time_first(text, context)
+    return found
 
 
 def _read_time_range(text: str, context: Context) -> Parsed | None:
@@ -510,10 +486,7 @@ _READERS: tuple[Callable[[str, Context], Parsed | None], ...] = (
     _read_quarter,
     _read_half,
     _read_year,
-    # the less common forms, after the common ones
-    read_more,
-    _read_time_range,
-    _read_time_first,
+    _read_less_common,
     _read_unknown_relative,
 )
 
@@ -540,7 +513,9 @@ def _day_spec(text: str, context: Context) -> DaySpec | None:
         if not 1 <= month <= 12:
             raise Invalid(f"month {month} does not exist; {_ORDER_HINT[context.order]}")
         year = written_year(match["year"], context)
-    elif match := _DATA_DAY.fullmatch(text):  # "20190201", "2022/06/06", "06.06.2022"
+    elif text[:1].isdigit() and (
+        match := _DATA_DAY.fullmatch(text)
+    ):  # "20190201", "2022/06/06", "06.06.2022"
         year = written_year(match["y1"] or match["y2"] or match["y3"], context)
         month = int(match["m1"] or match["m2"] or match["m3"])
         day = int(match["d1"] or match["d2"] or match["d3"])

@@ -18,6 +18,7 @@ from tracker.dates.zones import (
     US_ZONES,
     as_utc,
     local_zone_name,
+    near_shift,
     offset_text,
     zone_of,
     zone_word,
@@ -200,7 +201,7 @@ def is_past(when: When, today: date) -> bool:
     return today > when.end
 
 
-def finish(interval: Interval, order: DateOrder, *, approximate: bool = False) -> When:
+def finish(interval: Interval, order: DateOrder, approximate: bool = False) -> When:
     start_at = interval.start_at
     return rebuild(
         interval.start,
@@ -289,9 +290,18 @@ def local_label(
     tz: str | None = None,
 ) -> str:
     """`instant_label` once the instant (UTC) is in its zone (`local`)."""
-    return f"{long_day(local.date(), order)} {_clock(local, order)}" + _suffix(
-        local, start_at, zone, explicit, tz
-    )
+    # `_clock` and `_suffix` written out: an export or import labels every time of a file
+    if tz is not None and tz in US_ZONES:
+        suffix = f" {zone_word(local, tz)}"
+    elif explicit:
+        suffix = f" {offset_text(local.utcoffset())}"
+    else:
+        suffix = _suffix(local, start_at, zone, explicit, tz)
+    if order == "dmy":
+        return f"{long_day(local.date(), order)} {local:%H:%M}{suffix}"
+    hour = local.hour
+    clock = f"{hour % 12 or 12}:{local.minute:02d} {'AM' if hour < 12 else 'PM'}"
+    return f"{long_day(local.date(), order)} {clock}{suffix}"
 
 
 def _clock(local: datetime, order: DateOrder, *, meridiem: bool = True) -> str:
@@ -318,7 +328,7 @@ def _suffix(
         ):  # the second of a wall time the zone gives twice, or seconds, which the label drops
             wall = local.replace(second=0, microsecond=0, fold=0)
             explicit = wall.astimezone(UTC) != start_at.replace(second=0, microsecond=0)
-        elif local.replace(fold=1).utcoffset() != local.utcoffset():
+        elif near_shift(local) and local.replace(fold=1).utcoffset() != local.utcoffset():
             explicit = True  # the first of a wall time the zone gives twice
     return f" {offset_text(local.utcoffset())}" if explicit else ""
 

@@ -13,6 +13,7 @@ from tracker.dates.common import Interval, Invalid
 from tracker.dates.zones import (
     ZONE_WORDS,
     local_zone_name,
+    near_shift,
     offset_text,
     written_zone,
     zone_of,
@@ -34,11 +35,12 @@ def clock(hour_text: str, minute_text: str | None, half: str | None) -> tuple[in
 
 def clock_time(match: re.Match[str]) -> tuple[int, int]:
     """The clock of a `_TIME` match: digits, "noon" or "midnight"; seconds must be zero."""
-    if match["word"]:
-        return (12, 0) if match["word"] == "noon" else (0, 0)
-    if int(match["second"] or 0) or int(match["fraction"] or 0):
+    hour, minute, second, word = match.group("hour", "minute", "second", "word")
+    if word:
+        return (12, 0) if word == "noon" else (0, 0)
+    if second and (int(second) or int(match["fraction"] or 0)):
         raise Invalid("times are kept to the minute; this one has seconds")
-    return clock(match["hour"], match["minute"], match["ampm"])
+    return clock(hour, minute, match["ampm"])
 
 
 def instant(
@@ -48,12 +50,14 @@ def instant(
     `tz` to store with it."""
     if written is None:
         wall = datetime(day.year, day.month, day.day, hour, minute, tzinfo=local_tz)
-        _check_exists(wall, getattr(local_tz, "key", None) or "your zone")
+        if near_shift(wall):
+            _check_exists(wall, getattr(local_tz, "key", None) or "your zone")
         return wall.astimezone(UTC), local_zone_name(local_tz, wall)
     if written in ZONE_WORDS:
         name, daylight = ZONE_WORDS[written]
         wall = datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone_of(name)[0])
-        _check_exists(wall, name)
+        if near_shift(wall):
+            _check_exists(wall, name)
         if daylight is not None and bool(wall.dst()) != daylight:
             other = wall.replace(fold=1)
             if bool(other.dst()) != daylight or other.utcoffset() == wall.utcoffset():
@@ -68,10 +72,11 @@ def instant(
     wall = datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone)
     tz = offset_text(wall.utcoffset())
     local = wall.replace(tzinfo=local_tz)
-    first, second = local.utcoffset(), local.replace(fold=1).utcoffset()
-    twice = first is not None and second is not None and first > second
-    if twice and wall.utcoffset() in (first, second):  # it says which of a time given twice
-        tz = local_zone_name(local_tz, local)
+    if near_shift(local):
+        first, second = local.utcoffset(), local.replace(fold=1).utcoffset()
+        twice = first is not None and second is not None and first > second
+        if twice and wall.utcoffset() in (first, second):  # it says which of a time given twice
+            tz = local_zone_name(local_tz, local)
     return wall.astimezone(UTC), tz
 
 

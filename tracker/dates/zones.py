@@ -91,3 +91,42 @@ def zone_word(local: datetime, tz: str) -> str:
     if other.utcoffset() == local.utcoffset():
         return tz
     return f"{tz[0]}{'D' if local.dst() else 'S'}T"
+
+
+def near_shift(wall: datetime) -> bool:
+    """Whether `wall` (aware, in its zone) may be a wall time the zone skips or gives twice;
+    False is certain. A zone's changes are found once a year and kept: checking every time
+    with `replace(fold=1)` cost a time label a tenth of its time."""
+    zone = wall.tzinfo
+    if type(zone) is ZoneInfo:
+        for first, last in _shifts(zone, wall.year):  # noqa: SIM110 (a loop: faster)
+            if first <= wall < last:
+                return True
+        return False
+    return not (zone is UTC or isinstance(zone, timezone))
+
+
+@functools.lru_cache(maxsize=1024)
+def _shifts(zone: ZoneInfo, year: int) -> tuple[tuple[datetime, datetime], ...]:
+    """The wall times of `year` around each change of `zone`'s offset (a minute wider)."""
+    step, second = timedelta(hours=6), timedelta(seconds=1)
+    moment = datetime(year, 1, 1, tzinfo=UTC) - timedelta(days=2)
+    end = datetime(year, 12, 31, tzinfo=UTC) + timedelta(days=3)
+    offset = moment.astimezone(zone).utcoffset()
+    found = []
+    while moment < end:
+        after = moment + step
+        new = after.astimezone(zone).utcoffset()
+        if new != offset and offset is not None and new is not None:
+            low, high = moment, after  # the change is in (low, high]
+            while high - low > second:
+                middle = low + (high - low) / 2
+                if middle.astimezone(zone).utcoffset() == offset:
+                    low = middle
+                else:
+                    high = middle
+            walls = sorted((high + offset, high + new))
+            first = walls[0].replace(tzinfo=zone) - timedelta(minutes=1)
+            found.append((first, walls[1].replace(tzinfo=zone) + timedelta(minutes=1)))
+        moment, offset = after, new
+    return tuple(found)
