@@ -1,6 +1,6 @@
 """Read, label, preview and compare the fuzzy dates staffers type ("late May 2022", "Q2", "+2w").
 
-The language is split in parts: `common` (errors, intervals, names), `zones`, `times`,
+The language is split in parts: `common` (errors, intervals, names), `zones`, `days`, `times`,
 `labels`, `grammar` (the common forms), `forms` (the less common ones, read after them) and
 `words` (why a text is no date); this module names what the rest of the tracker uses.
 """

@@ -10,11 +10,9 @@ from dateutil.relativedelta import relativedelta
 
 from tracker.dates.common import (
     NEARBY_YEARS,
-    WEEKDAY_NAMES,
     Context,
     DateOrder,
     DateParseError,
-    DaySpec,
     Interval,
     Invalid,
     Lazy,
@@ -32,61 +30,31 @@ from tracker.dates.common import (
     written_year,
     year_interval,
 )
+from tracker.dates.days import DAY_YEAR, MON, ORD, day_spec, place
 from tracker.dates.forms import read_more
-from tracker.dates.labels import finish, long_day
-from tracker.dates.times import clock, clock_time, instant, time_span
+from tracker.dates.labels import finish
+from tracker.dates.times import (
+    read_bare_time,
+    read_time,
+    read_time_first,
+    read_time_range,
+    time_span,
+)
 from tracker.dates.words import explain
 from tracker.domain import Precision, When
 
-_MON = (
-    r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-)
-_ORD = r"(?:st|nd|rd|th)?"
-_DAY = r"(?P<day>\d{1,2})" + _ORD
 _YEAR = r"(?P<year>\d{4}|'\d{2})"  # standing alone or after a month: "2022", "May '22"
 _OPT_YEAR = r"(?:(?:,? |-)" + _YEAR + r")?"  # "May 2022", "Mar-2020"
-_DAY_YEAR = r"(?:,? (?P<year>\d{4}|'?\d{2}))?"  # after a day: "May 13, 2022", "May 13, 22"
-_WEEKDAY = (
-    r"(?P<wd>monday|mon|tuesday|tues|tue|wednesday|wed|thursday|thurs|thur|thu"
-    r"|friday|fri|saturday|sat|sunday|sun)"
-)
-_WD_PREFIX = r"(?:" + _WEEKDAY + r"\.?,? )?"
 _SEP = r"(?: ?- ?| ?\.\. ?| to | through | thru | until | till )"
-_ISO_DAY = Lazy(r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})")
-_TEXT_MDY = Lazy(_WD_PREFIX + _MON + " " + _DAY + _DAY_YEAR)
-_TEXT_DMY = Lazy(_WD_PREFIX + r"(?:the )?" + _DAY + r" (?:of )?" + _MON + _DAY_YEAR)
-_NUMERIC = Lazy(_WD_PREFIX + r"(?P<a>\d{1,2})/(?P<b>\d{1,2})(?:/(?P<year>\d{4}|\d{2}))?")
-_DATA_DAY = Lazy(  # data files: compact ISO, ISO with slashes, day-first with dots
-    r"(?P<y1>\d{4})(?P<m1>\d{2})(?P<d1>\d{2})|(?P<y2>\d{4})/(?P<m2>\d{1,2})/(?P<d2>\d{1,2})"
-    r"|(?P<d3>\d{1,2})\.(?P<m3>\d{1,2})\.(?P<y3>\d{4}|\d{2})"
-)
-_RELATIVE_WEEKDAY = Lazy(r"(?:(?P<which>this|next|last) )?" + _WEEKDAY)
-_RELATIVE_DAYS = {"today": 0, "tomorrow": 1, "yesterday": -1}
-_TIME_SEP = Lazy(r",? at |,? |t")
-_ZONE = (
-    r"(?P<zone>z|utc|gmt|[+-]\d{1,2}(?::?\d{2}(?::\d{2})?)?"
-    r"|[ecmp]t|[ecmp][sd]t)"  # US zones by name: ET, EST, EDT, CT, ..., PDT
-)
-_CLOCK = (
-    r"(?:(?P<hour>\d{1,2})(?::(?P<minute>\d{2})(?::(?P<second>\d{2})(?:[.,](?P<fraction>\d+))?)?)?"
-    r"(?: ?(?P<ampm>[ap])\.?m\.?)?|(?P<word>noon|midnight))"
-)
-_TIME = Lazy(_CLOCK + r"(?: ?" + _ZONE + r")?")
-_TIME_RANGE = Lazy(  # "9:00-10:30 am", "9am-12pm et", "14:00 to 15:30"
-    r"(?P<h1>\d{1,2})(?::(?P<m1>\d{2}))?(?: ?(?P<a1>[ap])\.?m\.?)?(?: ?- ?| to )"
-    r"(?P<h2>\d{1,2})(?::(?P<m2>\d{2}))?(?: ?(?P<a2>[ap])\.?m\.?)?(?: ?" + _ZONE + r")?"
-)
-_TIME_FIRST_SEP = Lazy(r",? (?:on )?")
 _WEEK_OF = Lazy(r"(?:the )?week of (?P<day>.+)")
 _ISO_WEEK = Lazy(r"(?P<year>\d{4})-?w(?P<week>\d{1,2})")
 _PART = Lazy(
     r"(?:the )?(?:(?P<part>early|mid|late)[- ]?|(?P<of>beginning|start|middle|end) of )"
-    + _MON
+    + MON
     + _OPT_YEAR
 )
 _PART_OF = {"beginning": "early", "start": "early", "middle": "mid", "end": "late"}
-_MONTH = Lazy(_MON + _OPT_YEAR)
+_MONTH = Lazy(MON + _OPT_YEAR)
 _ISO_MONTH = Lazy(r"(?P<year>\d{4})-(?P<month>\d{1,2})")
 _NUMERIC_MONTH = Lazy(r"(?P<month>\d{1,2})/(?P<year>\d{4})")
 _QUARTER = (
@@ -110,11 +78,9 @@ _SHORT = Lazy(r"(?P<sign>[+-]) ?(?P<n>\d+) ?(?P<unit>d|w|m|y|days?|weeks?|months
 _THIS = Lazy(r"(?P<which>this|next|last) (?P<unit>week|month|quarter|year)")
 _THIS_UNKNOWN = Lazy(r"(?P<which>this|next|last) (?P<word>.+)")
 _STEP = {"this": 0, "next": 1, "last": -1}
-_COMPACT_MDY = Lazy(
-    _MON + r" (?P<d1>\d{1,2})" + _ORD + _SEP + r"(?P<d2>\d{1,2})" + _ORD + _DAY_YEAR
-)
+_COMPACT_MDY = Lazy(MON + r" (?P<d1>\d{1,2})" + ORD + _SEP + r"(?P<d2>\d{1,2})" + ORD + DAY_YEAR)
 _COMPACT_DMY = Lazy(
-    r"(?P<d1>\d{1,2})" + _ORD + _SEP + r"(?P<d2>\d{1,2})" + _ORD + r" (?:of )?" + _MON + _DAY_YEAR
+    r"(?P<d1>\d{1,2})" + ORD + _SEP + r"(?P<d2>\d{1,2})" + ORD + r" (?:of )?" + MON + DAY_YEAR
 )
 _RANGE_SEP = Lazy(_SEP)
 _BETWEEN_SEP = Lazy(r" and ")
@@ -248,127 +214,18 @@ def _parse_single(text: str, context: Context) -> Parsed | None:
 
 
 def _read_day(text: str, context: Context) -> Parsed | None:
-    spec = _day_spec(text, context)
+    spec = day_spec(text, context)
     if spec is None:
         return None
-    return _place(spec, lambda day: Interval(day, day, Precision.DAY))
-
-
-def _read_time(text: str, context: Context) -> Parsed | None:
-    found = _split_time(text, context)
-    if found is None:
-        return None
-    spec, match = found
-    return _place(spec, _time_of(match, context))
+    return place(spec, lambda day: Interval(day, day, Precision.DAY))
 
 
 def _read_less_common(text: str, context: Context) -> Parsed | None:
     """The forms read after the common ones, each behind a cheap test of the text."""
     found = read_more(text, context)
     if found is None and (":" in text or "m" in text or "noon" in text):
-        found = _read_time_range(text, context) or _read_time_first(text, context)
+        found = read_time_range(text, context) or read_time_first(text, context)
     return found
-
-
-def _read_time_range(text: str, context: Context) -> Parsed | None:
-    """A day and two times of it: "June 6, 2022 9:00–10:30 AM", "June 6 2022 9am-12pm ET"."""
-    if ":" not in text and "m" not in text:
-        return None
-    for sep in _TIME_SEP.finditer(text):
-        match = _TIME_RANGE.fullmatch(text, sep.end())
-        if match is None or not (match["m2"] or match["a2"]) or not (match["m1"] or match["a2"]):
-            continue  # "6-10" is two days, not two times
-        spec = _day_spec(text[: sep.start()], context)
-        if spec is not None:
-            return _place(spec, _two_times(match, context))
-    return None
-
-
-def _two_times(match: re.Match[str], context: Context) -> Callable[[date], Interval]:
-    second = clock(match["h2"], match["m2"], match["a2"])
-    first_half = match["a1"]
-    if first_half is None and match["a2"]:  # "9:00-10:30 am": both in the morning
-        first_half = match["a2"]
-        if clock(match["h1"], match["m1"], first_half) > second:
-            first_half = "a"  # "11-1 pm" starts at 11 am
-    first = clock(match["h1"], match["m1"], first_half)
-    if second <= first:
-        raise Invalid("the time range ends before it starts; write both days past midnight")
-    written = match["zone"]
-
-    def at(day: date) -> Interval:
-        start_at, tz = instant(day, *first, written, context.local_tz)
-        end_at, _ = instant(day, *second, written, context.local_tz)
-        return Interval(day, day, Precision.MINUTE, start_at, tz, end_at)
-
-    return at
-
-
-def _read_time_first(text: str, context: Context) -> Parsed | None:
-    """A time before its day: "2pm June 6 2022", "2:30 pm on June 6"."""
-    if not (text[:1].isdigit() or text.startswith(("noon", "midnight"))):
-        return None
-    for sep in _TIME_FIRST_SEP.finditer(text):
-        match = _TIME.fullmatch(text[: sep.start()])
-        if match is None or not (match["minute"] or match["ampm"] or match["word"]):
-            continue
-        if _dash_after_clock(match, ""):
-            continue
-        spec = _day_spec(text[sep.end() :], context)
-        if spec is not None:
-            return _place(spec, _time_of(match, context))
-    return None
-
-
-def _time_of(match: re.Match[str], context: Context) -> Callable[[date], Interval]:
-    hour, minute = clock_time(match)
-    written = match["zone"]
-
-    def at(day: date) -> Interval:
-        start_at, tz = instant(day, hour, minute, written, context.local_tz)
-        return Interval(day, day, Precision.MINUTE, start_at, tz)
-
-    return at
-
-
-def read_bare_time(text: str, context: Context) -> Interval | None:
-    """A time alone ("3pm EDT", "10:00 PT", "noon"): today at that time."""
-    match = _TIME.fullmatch(text)
-    if match is None or not (match["minute"] or match["ampm"] or match["word"]):
-        return None
-    if _dash_after_clock(match, ""):
-        return None
-    hour, minute = clock_time(match)
-    day = context.today
-    start_at, tz = instant(day, hour, minute, match["zone"], context.local_tz)
-    return Interval(day, day, Precision.MINUTE, start_at, tz)
-
-
-def _split_time(text: str, context: Context) -> tuple[DaySpec, re.Match[str]] | None:
-    """A day followed by a time of day ("2:30 pm", "14:30", "14:30-04:00")."""
-    for sep in _TIME_SEP.finditer(text):
-        head, match = text[: sep.start()], _TIME.fullmatch(text, sep.end())
-        if match is None or (sep.group() == "t" and not _ISO_DAY.fullmatch(head)):
-            continue
-        if match["minute"] is None and match["ampm"] is None and match["word"] is None:
-            continue  # a bare number is not a time
-        if _dash_after_clock(match, sep.group()):
-            continue  # "14:00-15:30" is a time range; an offset is "T14:00-04:00" or " -04:00"
-        spec = _day_spec(head, context)
-        if spec is not None:
-            return spec, match
-    return None
-
-
-def _dash_after_clock(match: re.Match[str], sep: str) -> bool:
-    zone = match["zone"]
-    return (
-        zone is not None
-        and zone[0] == "-"
-        and sep != "t"
-        and match["second"] is None
-        and match.string[match.start("zone") - 1] != " "
-    )
 
 
 def _read_week(text: str, context: Context) -> Parsed | None:
@@ -378,8 +235,8 @@ def _read_week(text: str, context: Context) -> Parsed | None:
             return week_interval(date.fromisocalendar(year, week, 1))
         except ValueError:
             raise Invalid(f"{year} has no week {week}") from None
-    if (match := _WEEK_OF.fullmatch(text)) and (spec := _day_spec(match["day"], context)):
-        return _place(spec, week_interval)
+    if (match := _WEEK_OF.fullmatch(text)) and (spec := day_spec(match["day"], context)):
+        return place(spec, week_interval)
     return None
 
 
@@ -479,7 +336,7 @@ def _read_unknown_relative(text: str, context: Context) -> Parsed | None:
 _READERS: tuple[Callable[[str, Context], Parsed | None], ...] = (
     _read_relative,
     _read_day,
-    _read_time,
+    read_time,
     _read_week,
     _read_part,
     _read_month,
@@ -489,49 +346,6 @@ _READERS: tuple[Callable[[str, Context], Parsed | None], ...] = (
     _read_less_common,
     _read_unknown_relative,
 )
-
-
-def _day_spec(text: str, context: Context) -> DaySpec | None:
-    """One calendar day as written, checked for impossible months and days."""
-    today = context.today
-    year: int | None
-    if text in _RELATIVE_DAYS:
-        return _spec_of(today + timedelta(days=_RELATIVE_DAYS[text]))
-    if match := _RELATIVE_WEEKDAY.fullmatch(text):
-        return _spec_of(_weekday_date(match["which"], _weekday_number(match["wd"]), today))
-    if match := _ISO_DAY.fullmatch(text):
-        year, month, day = int(match["year"]), int(match["month"]), int(match["day"])
-    elif match := _TEXT_MDY.fullmatch(text) or _TEXT_DMY.fullmatch(text):
-        year, month, day = (
-            written_year(match["year"], context),
-            month_number(match["mon"]),
-            int(match["day"]),
-        )
-    elif match := _NUMERIC.fullmatch(text):
-        first, second = int(match["a"]), int(match["b"])
-        month, day = (first, second) if context.order == "mdy" else (second, first)
-        if not 1 <= month <= 12:
-            raise Invalid(f"month {month} does not exist; {_ORDER_HINT[context.order]}")
-        year = written_year(match["year"], context)
-    elif text[:1].isdigit() and (
-        match := _DATA_DAY.fullmatch(text)
-    ):  # "20190201", "2022/06/06", "06.06.2022"
-        year = written_year(match["y1"] or match["y2"] or match["y3"], context)
-        month = int(match["m1"] or match["m2"] or match["m3"])
-        day = int(match["d1"] or match["d2"] or match["d3"])
-    else:
-        return None
-    check_day(year, month, day)
-    weekday = (
-        _weekday_number(match["wd"]) if match.re.groupindex.get("wd") and match["wd"] else None
-    )
-    return DaySpec(month, day, year, weekday)
-
-
-_ORDER_HINT = {
-    "mdy": "dates are read month-first (TRACKER_DATE_ORDER=dmy for day-first)",
-    "dmy": "dates are read day-first (TRACKER_DATE_ORDER=mdy for month-first)",
-}
 
 
 def _read_range(text: str, context: Context) -> Interval | None:
@@ -641,24 +455,6 @@ def _try(build: Callable[[int], Interval | None], year: int) -> Interval | None:
         return None
 
 
-def _place(spec: DaySpec, make: Callable[[date], Interval]) -> Parsed:
-    if spec.year is None:
-
-        def build(year: int) -> Interval | None:
-            day = spec.in_year(year)
-            return None if day is None else make(day)
-
-        return Yearless(build)
-    day = spec.in_year(spec.year)
-    if day is None:  # the day itself was checked: only a written weekday can disagree
-        actual = date(spec.year, spec.month, spec.day)
-        raise Invalid(f"{long_day(actual, 'mdy')} is a {WEEKDAY_NAMES[actual.weekday()]}")
-    try:
-        return make(day)
-    except (ValueError, OverflowError):
-        raise Invalid("that is out of range") from None
-
-
 def _at_year(year: int | None, make: Callable[[int], Interval]) -> Parsed:
     if year is None:
         return Yearless(make)
@@ -666,25 +462,6 @@ def _at_year(year: int | None, make: Callable[[int], Interval]) -> Parsed:
         return make(checked_year(year))
     except (ValueError, OverflowError):
         raise Invalid("that is out of range") from None
-
-
-def _weekday_number(name: str) -> int:
-    return [weekday[:3].lower() for weekday in WEEKDAY_NAMES].index(name[:3])
-
-
-def _weekday_date(which: str | None, weekday: int, today: date) -> date:
-    ahead = weekday - today.weekday()
-    if which == "next":
-        return today + timedelta(days=ahead % 7 or 7)
-    if which == "last":
-        return today - timedelta(days=-ahead % 7 or 7)
-    if which == "this":  # within today's Monday-to-Sunday week
-        return today + timedelta(days=ahead)
-    return today + timedelta(days=ahead % 7)  # a bare weekday: the coming one, today included
-
-
-def _spec_of(day: date) -> DaySpec:
-    return DaySpec(day.month, day.day, day.year)
 
 
 def _shift(day: date, count: int, unit: str) -> date:
