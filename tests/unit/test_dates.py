@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from dateutil.relativedelta import relativedelta
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from tracker.dates import (
@@ -896,6 +896,7 @@ READING_ZONES = (*(zone for zone, _ in LOCAL_ZONES), ZoneInfo("Australia/Lord_Ho
     zone=st.sampled_from(READING_ZONES),
     order=st.sampled_from(ORDERS),
 )
+@example(instant=datetime(9999, 1, 2), seconds=0, zone=NEW_YORK, order="mdy")  # the last year
 def test_a_time_without_a_zone_reads_back_as_at_local_time(
     instant: datetime, seconds: int, zone: tzinfo, order: DateOrder
 ) -> None:

@@ -98,12 +98,12 @@ def near_shift(wall: datetime) -> bool:
     False is certain. A zone's changes are found once a year and kept: checking every time
     with `replace(fold=1)` cost a time label a tenth of its time."""
     zone = wall.tzinfo
-    if type(zone) is ZoneInfo:
+    if type(zone) is ZoneInfo and 1 < wall.year < 9999:  # the first and last years: checked
         for first, last in _shifts(zone, wall.year):  # noqa: SIM110 (a loop: faster)
             if first <= wall < last:
                 return True
         return False
-    return not (zone is UTC or isinstance(zone, timezone))
+    return not (zone is UTC or isinstance(zone, timezone))  # other zones: always checked
 
 
 @functools.lru_cache(maxsize=1024)
