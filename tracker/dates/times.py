@@ -130,7 +130,7 @@ def _split_time(text: str, context: Context) -> tuple[DaySpec, re.Match[str]] | 
             continue
         if match["minute"] is None and match["ampm"] is None and match["word"] is None:
             continue  # a bare number is not a time
-        if _dash_after_clock(match, sep.group()):
+        if match["zone"] and _dash_after_clock(match, sep.group()):
             continue  # "14:00-15:30" is a time range; an offset is "T14:00-04:00" or " -04:00"
         spec = day_spec(head, context)
         if spec is not None:

@@ -97,13 +97,22 @@ def near_shift(wall: datetime) -> bool:
     """Whether `wall` (aware, in its zone) may be a wall time the zone skips or gives twice;
     False is certain. A zone's changes are found once a year and kept: checking every time
     with `replace(fold=1)` cost a time label a tenth of its time."""
-    zone = wall.tzinfo
-    if type(zone) is ZoneInfo and 1 < wall.year < 9999:  # the first and last years: checked
-        for first, last in _shifts(zone, wall.year):  # noqa: SIM110 (a loop: faster)
+    global _last_shifts
+    zone, year = wall.tzinfo, wall.year
+    if type(zone) is ZoneInfo and 1 < year < 9999:  # the first and last years: checked
+        last_zone, last_year, shifts = _last_shifts  # one read: another thread may replace it
+        if last_zone is not zone or last_year != year:
+            shifts = _shifts(zone, year)
+            _last_shifts = (zone, year, shifts)
+        for first, last in shifts:  # noqa: SIM110 (a loop: faster)
             if first <= wall < last:
                 return True
         return False
     return not (zone is UTC or isinstance(zone, timezone))  # other zones: always checked
+
+
+# the zone and year asked for last, and their changes: most texts read together share them
+_last_shifts: tuple[tzinfo | None, int, tuple[tuple[datetime, datetime], ...]] = (None, 0, ())
 
 
 @functools.lru_cache(maxsize=1024)
