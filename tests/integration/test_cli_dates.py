@@ -37,3 +37,22 @@ def test_a_follow_up_due_takes_the_deadline_words(cli) -> None:
     assert added.code == 0 and "due June 10, 2022" in added.out
     added = cli("followup", "add", "Send memo", "--due", "by end of month")
     assert added.code == 0 and "due late June 2022" in added.out
+
+
+def test_times_with_zone_names_and_time_ranges_survive_export_and_import(
+    cli, monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    for title, when in (
+        ("Range ET", "June 6 2022 9am-12pm ET"),
+        ("Point PT", "June 7 2022 10:00 PT"),
+        ("Over two days", "June 8 2022 9:00 AM - June 9 2022 5:00 PM"),
+    ):
+        assert cli("event", "add", title, "--kind", "meeting", "--when", when).code == 0
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    assert cli("export", "csv", "-o", str(first)).code == 0
+    assert "June 6, 2022 9:00 AM–12:00 PM ET" in first.read_text(encoding="utf-8")
+    monkeypatch.setenv("TRACKER_DB", f"sqlite:///{tmp_path / 'other.db'}")
+    assert cli("db", "upgrade").code == 0
+    assert cli("import", "csv", str(first)).code == 0
+    assert cli("export", "csv", "-o", str(second)).code == 0
+    assert second.read_text(encoding="utf-8") == first.read_text(encoding="utf-8")
