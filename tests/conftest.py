@@ -62,6 +62,7 @@ def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, db_path: Path) -> P
     monkeypatch.setenv("TRACKER_TZ", "UTC")
     monkeypatch.setenv("TRACKER_TODAY", ARTICLE_DAY.isoformat())
     monkeypatch.delenv("TRACKER_DATE_ORDER", raising=False)
+    monkeypatch.delenv("TRACKER_FISCAL_START", raising=False)
     monkeypatch.setenv("COLUMNS", "200")
     return db_path
 

@@ -92,6 +92,7 @@ class When:
     start_at: dt.datetime | None = None  # aware, UTC, only for MINUTE precision
     end_at: dt.datetime | None = None
     tz: str | None = None  # the zone or offset the user wrote, for display
+    approximate: bool = False  # written "c. May 2022" or "~2019": kept in the label only
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,6 +25,7 @@ class Settings:
     date_order: DateOrder = "mdy"
     local_tz: dt.tzinfo = dt.UTC
     today: dt.date | None = None  # TRACKER_TODAY: work as if it were this day (scripts, demos)
+    fiscal_start: int = 10  # TRACKER_FISCAL_START: the month "FY2023" starts in (US federal)
 
     @property
     def is_default_db(self) -> bool:
@@ -45,6 +46,7 @@ class Settings:
             date_order="dmy" if order == "dmy" else "mdy",
             local_tz=_local_tz(environ.get("TRACKER_TZ")),
             today=_today(environ.get("TRACKER_TODAY")),
+            fiscal_start=_fiscal_start(environ.get("TRACKER_FISCAL_START")),
         )
 
 
@@ -60,6 +62,15 @@ def _local_tz(name: str | None) -> dt.tzinfo:
             raise UserError(f"TRACKER_TZ: unknown time zone {name!r}") from None
     local = dt.datetime.now().astimezone().tzinfo
     return local or dt.UTC
+
+
+def _fiscal_start(text: str | None) -> int:
+    if not text or not text.strip():
+        return 10
+    month = text.strip()
+    if not month.isdigit() or not 1 <= int(month) <= 12:
+        raise UserError(f"TRACKER_FISCAL_START must be a month number 1-12, not {text!r}")
+    return int(month)
 
 
 def _today(text: str | None) -> dt.date | None:

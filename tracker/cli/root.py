@@ -73,7 +73,11 @@ def when(state: State, /, text: tuple[str, ...], today_text: str | None, as_json
             raise UserError(f"--today must be a date like 2022-06-06, not {today_text!r}") from None
     try:
         parsed = dates.parse_when(
-            " ".join(text), today=today, order=settings.date_order, local_tz=settings.local_tz
+            " ".join(text),
+            today=today,
+            order=settings.date_order,
+            local_tz=settings.local_tz,
+            fiscal_start=settings.fiscal_start,
         )
     except dates.DateParseError as exc:
         raise UserError(str(exc)) from None

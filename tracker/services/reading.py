@@ -33,6 +33,7 @@ class DateReader:
                 today=self.today(),
                 order=self.settings.date_order,
                 local_tz=self.settings.local_tz,
+                fiscal_start=self.settings.fiscal_start,
             )
             if until:
                 last = dates.parse_when(
@@ -40,6 +41,7 @@ class DateReader:
                     today=self.today(),
                     order=self.settings.date_order,
                     local_tz=self.settings.local_tz,
+                    fiscal_start=self.settings.fiscal_start,
                 )
                 when = dates.span(when, last, order=self.settings.date_order)
         except dates.DateParseError as exc:

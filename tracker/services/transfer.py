@@ -604,7 +604,9 @@ def _cycle_collection_paused() -> Iterator[None]:
 
 
 # A time's zone as `dates` reads it at the end of a `when` text (z, utc, gmt or an offset).
-_OFFSET_AT_END = re.compile(r"(?:z|utc|gmt|[+-]\d{1,2}(?::?\d{2}(?::\d{2})?)?)\.?\s*$", re.I)
+_OFFSET_AT_END = re.compile(  # an offset, or a US zone by name ("ET", "PDT"), ends the label
+    r"(?:z|utc|gmt|[+-]\d{1,2}(?::?\d{2}(?::\d{2})?)?|\b[ecmp][sd]?t)\.?\s*$", re.I
+)
 
 
 def _offset_text(offset: dt.timedelta | None) -> str:
