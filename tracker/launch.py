@@ -13,8 +13,12 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from tracker.errors import UserError
+
+if TYPE_CHECKING:
+    from tracker.settings import Settings
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -36,7 +40,26 @@ def main(argv: list[str] | None = None) -> None:
         from tracker.settings import Settings
         from tracker.ui import run_app
 
-        run_app(Settings.from_env(db))
+        settings = Settings.from_env(db)
+        check_new_database(settings, needed=False)
+        run_app(settings)
+
+
+def check_new_database(settings: Settings, *, needed: bool) -> None:
+    """Before the database is opened: a SQLite file named with --db or TRACKER_DB that is
+    not there is an error when `needed` (a command that only reads or changes what is
+    there), and is created, saying so on stderr, otherwise (the app, a command that adds);
+    its folder must exist. The default file is made on first use, as always."""
+    from tracker.storage import lite
+
+    path = lite.sqlite_file(settings.db_url)
+    if path is None or settings.is_default_db or path.exists():
+        return
+    if not path.parent.is_dir():
+        raise UserError(f"no folder {path.parent} for the database; create it first")
+    if needed:
+        raise UserError(f"no database at {path}")
+    say(f"creating a new database at {path}")
 
 
 def _app_only(args: list[str]) -> tuple[bool, str | None]:

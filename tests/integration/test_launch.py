@@ -136,3 +136,28 @@ def test_a_command_runs_with_the_collector_on(tmp_path: Path) -> None:
     done = _run("when", "May 2022", data=tmp_path, script=COLLECTOR)
     assert "DURING True True" in done.stderr, done.stderr
     assert "May 2022" in done.stdout
+
+
+def test_the_app_on_a_db_file_not_there_says_it_creates_it_or_refuses(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tracker.launch import check_new_database
+    from tracker.settings import Settings
+
+    missing_folder = tmp_path / "no such folder" / "portfolio.db"
+    done = subprocess.run(
+        [sys.executable, "-m", "tracker", "--db", str(missing_folder)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert (
+        done.stderr
+        == f"tracker: error: no folder {missing_folder.parent} for the database; create it first\n"
+    )
+    assert not missing_folder.parent.exists()
+
+    check_new_database(Settings.from_env(str(tmp_path / "new.db")), needed=False)
+    assert capsys.readouterr().err == f"creating a new database at {tmp_path / 'new.db'}\n"

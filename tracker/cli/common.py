@@ -12,6 +12,7 @@ import click
 
 from tracker.domain import Change
 from tracker.errors import UserError
+from tracker.launch import check_new_database
 from tracker.settings import Settings
 from tracker.textsafe import VisibleWriter, visible_line
 
@@ -80,19 +81,9 @@ class State:
         that is not there is an error for a command that needs one (see `_NEEDS_DATABASE`),
         and is created, saying so, by one that adds; its folder must exist. The default
         file is created on first use, as always."""
-        from tracker.storage import lite
-
-        settings = self.settings
-        path = lite.sqlite_file(settings.db_url)
-        if path is None or settings.is_default_db or path.exists():
-            return
-        if not path.parent.is_dir():
-            raise UserError(f"no folder {path.parent} for the database; create it first")
         ctx = click.get_current_context(silent=True)
         command = " ".join(ctx.command_path.split()[1:]) if ctx is not None else ""
-        if command in _NEEDS_DATABASE:
-            raise UserError(f"no database at {path}")
-        say(f"creating a new database at {path}")
+        check_new_database(self.settings, needed=command in _NEEDS_DATABASE)
 
     def quick(self, *, twins: bool = False) -> QuickReads | None:
         """Quick reads of the database when it is a SQLite file at the schema head, else

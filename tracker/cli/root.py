@@ -46,6 +46,7 @@ def cli(ctx: click.Context, db: str | None) -> None:
     if ctx.invoked_subcommand is None:
         from tracker.ui import run_app
 
+        state.check_database()  # a --db file not there is made, and said so
         run_app(state.settings)
 
 
