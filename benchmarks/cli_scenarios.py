@@ -43,9 +43,13 @@ def export_csv(results: Results, db: Path, size: str, repeat: int, say: Say) -> 
     ours: list[float] = []
     theirs: list[float] = []
     if not smoke():
-        run([*TRACKER, "--db", str(db), "export", "csv", "-o", str(out)])  # warm caches, untimed
+        run(
+            [*TRACKER, "--db", str(db), "export", "csv", "--force", "-o", str(out)]
+        )  # warm caches, untimed
     for attempt in range(repeat):
-        ours.append(run([*TRACKER, "--db", str(db), "export", "csv", "-o", str(out)]).seconds)
+        ours.append(
+            run([*TRACKER, "--db", str(db), "export", "csv", "--force", "-o", str(out)]).seconds
+        )
         if shell:
             theirs.append(run([shell, "-bail", str(db)], stdin=script).seconds)
         say(f"  export {size} #{attempt + 1}: tracker {ours[-1]:.2f} s" + (
@@ -72,7 +76,7 @@ def import_csv(results: Results, db: Path, size: str, repeat: int, say: Say) -> 
     """`tracker import csv` of the exported file into a fresh, migrated, empty database."""
     source = DATA_DIR / f"export-{size}.csv"
     if not source.exists():
-        run([*TRACKER, "--db", str(db), "export", "csv", "-o", str(source)])
+        run([*TRACKER, "--db", str(db), "export", "csv", "--force", "-o", str(source)])
     empty = DATA_DIR / "empty.sqlite3"
     # Made once, and brought to the schema's head whenever a migration came since: else
     # every measured import would upgrade its copy first (and back it up).
