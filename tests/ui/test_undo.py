@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 from textual.widgets import Input
 
 from tests.ui.conftest import settle, type_text
 from tracker.domain import EventChanges, FollowUpScope, FollowUpStatus
 from tracker.services import Services
+from tracker.settings import Settings
+from tracker.storage.engine import writing
 from tracker.ui.app import TrackerApp
 from tracker.ui.screens.followups import FollowUpsScreen
 from tracker.ui.widgets.timeline_list import TimelineList
@@ -100,3 +105,30 @@ async def test_undo_refuses_to_overwrite_a_change_made_since(
         await settle(pilot)
         assert "has changed since" in toasts(app)[-1]
     assert services.events.get(event.id).title == "Theirs"
+
+
+async def test_a_save_behind_a_long_write_says_what_it_waits_for(
+    app: TrackerApp, services: Services, settings: Settings
+) -> None:
+    path = Path(settings.db_url.removeprefix("sqlite:///"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        event = app.screen.query_one(TimelineList).current
+        assert event is not None
+        other = sqlite3.connect(path)
+        try:
+            with writing(services.ctx.engine, "an import of big.csv"):
+                other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+                await pilot.press("e")
+                await settle(pilot)
+                app.screen.query_one("#title", Input).value = "Saved after the import"
+                await pilot.press("ctrl+s")
+                await pilot.pause(1.8)
+                assert any("an import of big.csv" in t for t in toasts(app))
+                assert services.events.get(event.id).title == event.title  # still waiting
+                other.rollback()
+        finally:
+            other.close()
+        await settle(pilot)
+        await settle(pilot)
+    assert services.events.get(event.id).title == "Saved after the import"

@@ -44,6 +44,13 @@ class ChangeService:
                 return int(value) if value is not None else None
         return None
 
+    def writer(self) -> str | None:
+        """What another process is writing for a long while, when it said so (a CLI import
+        leaves a note: "an import of big.csv, process 123"); else None."""
+        from tracker.storage.engine import writer
+
+        return writer(self.ctx.engine)
+
     def _own_write(self) -> None:
         """This process committed: the marker as it is now is ours (the app reloads after
         its own writes; a commit of another's that slipped in between is read by that

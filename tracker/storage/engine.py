@@ -117,6 +117,13 @@ def busy_message(path: Path | None) -> str:
     return f"the database is busy: another process is writing ({holder or 'an import?'}); try again"
 
 
+def writer(engine: Engine) -> str | None:
+    """What holds the database's write lock for a long while, when it left a note
+    (`writing`): "an import of big.csv, process 123"; else None."""
+    path = sqlite_path(engine)
+    return _holder(path) if path is not None else None
+
+
 def _note(path: Path) -> Path:
     return path.with_name(f".{path.name}.tracker-writer")
 

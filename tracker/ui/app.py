@@ -28,9 +28,11 @@ from tracker.ui.messages import (
     DataChanged,
     ItemRemoved,
     NamesLoaded,
+    SaveSlow,
     ShowInTimeline,
     UndoFailed,
     Undone,
+    WriterFound,
 )
 from tracker.ui.screens.timeline import TimelineScreen
 from tracker.ui.theme import DARK, LIGHT, LIGHT_THEME
@@ -212,6 +214,26 @@ class TrackerApp(App[None]):
             screen.show_query(
                 message.query, event.id if event else None, event.when.start if event else None
             )
+
+    def on_save_slow(self, message: SaveSlow) -> None:
+        self._find_writer()
+
+    @work(thread=True, exclusive=True, group="writer", name="find-writer", exit_on_error=False)
+    def _find_writer(self) -> None:
+        try:
+            writer = self.services.changes.writer()
+        except Exception:
+            writer = None
+        self.post_message(WriterFound(writer))
+
+    def on_writer_found(self, message: WriterFound) -> None:
+        held = f" ({message.writer})" if message.writer else ""
+        self.notify(
+            f"Saving waits for another process writing to the database{held}; "
+            "it is saved as soon as that ends.",
+            severity="warning",
+            timeout=8,
+        )
 
     def on_action_failed(self, message: ActionFailed) -> None:
         self.notify(message.message, severity="error", timeout=8)

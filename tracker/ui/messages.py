@@ -166,6 +166,18 @@ class MergePlanned(Message):
 
 
 @dataclass
+class SaveSlow(Message):
+    """A save has been waiting for a while (another process holds the write lock)."""
+
+
+@dataclass
+class WriterFound(Message):
+    """Who holds the write lock, as they said (None: they did not say)."""
+
+    writer: str | None
+
+
+@dataclass
 class SaveFailed(Message):
     """A form's save was refused; the form stays open with everything typed."""
 

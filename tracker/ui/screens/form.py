@@ -15,9 +15,10 @@ from textual.widgets import Button, Footer, Input, Select, Static, TextArea
 from tracker.errors import ChangedMeanwhile, UserError
 from tracker.ui import keys
 from tracker.ui.formatting import plain
-from tracker.ui.messages import SaveConflict, SaveFailed, SaveSucceeded
+from tracker.ui.messages import SaveConflict, SaveFailed, SaveSlow, SaveSucceeded
 from tracker.ui.screens.confirm import ConfirmScreen
 
+SLOW_SAVE = 1.0  # seconds before a save that waits says why
 PlanT = TypeVar("PlanT")
 ResultT = TypeVar("ResultT")
 
@@ -163,7 +164,12 @@ class FormScreen(ModalScreen[ResultT | None], Generic[PlanT, ResultT]):
         self, plan: PlanT, create: bool, perform: Callable[[PlanT, bool], ResultT] | None = None
     ) -> None:
         self._saving = True
+        self.set_timer(SLOW_SAVE, self._still_saving)
         self._save_in_worker(plan, create, perform)
+
+    def _still_saving(self) -> None:
+        if self._saving:
+            self.post_message(SaveSlow())  # the app says what it waits for
 
     @work(thread=True, exclusive=True, name="form-save", exit_on_error=False)
     def _save_in_worker(
