@@ -200,6 +200,7 @@ async def test_merge_from_the_stakeholders_screen_shows_the_plan_and_undoes(
         assert isinstance(app.screen, ConfirmScreen)
         question = str(app.screen.query_one("#confirm-question").render())
         assert "merge Honduras (government, #" in question and "participations moved" in question
+        assert "\\n" not in question  # one line each, not escaped
         await pilot.press("y")
         await settle(pilot)
         await settle(pilot)

@@ -138,6 +138,11 @@ def plain(text: str) -> Content:
     return Content(visible_line(text))
 
 
+def plain_lines(text: str) -> Content:
+    """`text` of several lines as a Content, each line's control characters shown escaped."""
+    return Content("\n".join(visible_line(line) for line in text.split("\n")))
+
+
 def visible_view(view: _V) -> _V:
     """`view` (a frozen dataclass: an EventView, a StakeholderView...) with every text in
     it, its parts' too, shown safe: `shown`, notes and summaries keeping their lines. The

@@ -8,7 +8,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Footer, Static
 
 from tracker.ui import keys
-from tracker.ui.formatting import plain
+from tracker.ui.formatting import plain_lines
 from tracker.ui.screens.question import Question
 
 
@@ -27,7 +27,7 @@ class ConfirmScreen(Question[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm", classes="dialog"):
-            yield Static(plain(self._question), id="confirm-question")
+            yield Static(plain_lines(self._question), id="confirm-question")
             with Horizontal(classes="buttons"):
                 yield Button(f"{self._yes} (y)", variant="primary", id="yes", compact=True)
                 yield Button(f"{self._no} (n)", id="no", compact=True)

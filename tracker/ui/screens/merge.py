@@ -39,7 +39,7 @@ class MergeScreen(ModalScreen[Merged | None]):
     """`m` on a stakeholder: the name of the one to keep (completed from every name), a
     switch for merging different kinds; ctrl+s shows the plan and asks before merging."""
 
-    BINDINGS = keys.DIALOG
+    BINDINGS = keys.FORM
 
     def __init__(self, who: str, names: Sequence[str], plan: Plan, perform: Perform) -> None:
         super().__init__()
