@@ -155,11 +155,15 @@ def import_rows(
             problems.append(RowProblem(row.line, exc.message))
             continue
         names = [item.draft.name, *item.draft.aliases]
-        repeated = sorted({in_file[fold(n)] for n in names if fold(n) in in_file})
+        repeated = [n for n in names if fold(n) in in_file]
         if repeated:
-            said = ", ".join(str(line) for line in repeated)
+            what = "" if repeated[0] == item.draft.name else " (an alias here)"
             problems.append(
-                RowProblem(row.line, f"{item.draft.name!r} is in the file already (line {said})")
+                RowProblem(
+                    row.line,
+                    f"{repeated[0]!r}{what} is in the file already "
+                    f"(line {in_file[fold(repeated[0])]})",
+                )
             )
             continue
         for n in names:
