@@ -36,6 +36,11 @@ from tracker.services.names import (
     name_taken,
     resolve_stakeholder,
 )
+from tracker.services.stakeholder_import import (
+    StakeholderImportReport,
+    StakeholderRow,
+    import_rows,
+)
 from tracker.services.tags import clean_tags
 from tracker.services.views import event_views, event_when, follow_up_view
 from tracker.storage.models import (
@@ -160,6 +165,25 @@ class StakeholderService:
             stakeholder.tags = [StakeholderTag(tag=t) for t in clean_tags(draft.tags)]
             session.flush()
             return self._views(session, [stakeholder])[0]
+
+    def import_rows(
+        self,
+        rows: builtins.list[StakeholderRow],
+        *,
+        kind: StakeholderKind | None = None,
+        create: bool = False,
+        dry_run: bool = False,
+    ) -> StakeholderImportReport:
+        """Add the rows of a roster in one transaction, all or nothing (see
+        tracker.services.stakeholder_import); `dry_run` checks and reports, writing nothing."""
+        try:
+            with self.ctx.write() as session:
+                report = import_rows(session, rows, kind=kind, create=create)
+                if dry_run:
+                    raise _DryRun(report)
+        except _DryRun as undone:
+            return undone.report
+        return report
 
     def edit(
         self, name: str, changes: StakeholderChanges, *, expected: StakeholderView | None = None
@@ -502,6 +526,13 @@ SELECT coalesce(json_group_array(json_array(name, id)), '[]') FROM (
     ORDER BY sort_key, source, seq
 )
 """
+
+
+class _DryRun(Exception):
+    """Rolls a dry run's transaction back, carrying what it would have done."""
+
+    def __init__(self, report: StakeholderImportReport) -> None:
+        self.report = report
 
 
 def _plural(n: int, word: str) -> str:
