@@ -256,7 +256,12 @@ def column_templates(pairs: Iterable[str]) -> dict[str, str]:
     return columns
 
 
-def _fill(template: str, cells: dict[str, str]) -> str:
+def template_columns(template: str) -> list[str]:
+    """The file columns a `--column` template names in braces."""
+    return [name.strip() for name in _PLACEHOLDER.findall(template)]
+
+
+def fill_template(template: str, cells: dict[str, str]) -> str:
     """The template with the row's cells put in; separators left dangling by an empty cell
     ("{locale}, {country}" with no locale) are dropped from the ends."""
     filled = _PLACEHOLDER.sub(lambda m: cells.get(m[1].strip().lower(), ""), template)
@@ -275,7 +280,7 @@ def read_rows(handle: IO[str], columns: dict[str, str] | None = None) -> Iterato
     for start, record, problem in records:
         row = dict(zip(header, record, strict=False))
         if columns:
-            row = {**row, **{field: _fill(t, row) for field, t in columns.items()}}
+            row = {**row, **{field: fill_template(t, row) for field, t in columns.items()}}
         yield RawRow(start, row, problem)
 
 
@@ -315,8 +320,8 @@ def _records(
     header = [name.strip().lstrip("\ufeff").lower() for name in header]
     columns = columns or {}
     for field, template in columns.items():
-        for name in _PLACEHOLDER.findall(template):
-            if name.strip().lower() not in header:
+        for name in template_columns(template):
+            if name.lower() not in header:
                 raise HeaderError(
                     f"--column {field}={template}: the file has no column {name.strip()!r} "
                     f"(it has: {', '.join(header)})"

@@ -7,7 +7,6 @@ otherwise (never overwritten). Any bad row refuses the whole file.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from tracker.domain import StakeholderDraft, StakeholderKind
 from tracker.errors import UserError
-from tracker.exporting.csv import read_records, restore
+from tracker.exporting.csv import fill_template, read_records, restore, template_columns
 from tracker.services.names import clean_name, fold, folded_names, name_key
 from tracker.services.tags import clean_tags
 from tracker.services.transfer import ImportRejected, RowProblem
@@ -35,7 +34,6 @@ FIELDS: tuple[str, ...] = (
     "tags",
     "notes",
 )
-_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 
 
 @dataclass
@@ -90,8 +88,8 @@ def _rows(handle: IO[str], columns: dict[str, str]) -> Iterator[StakeholderRow]:
         raise UserError("the file is empty (expected a header row)") from None
     header = [name.strip().lower() for name in header]
     for name, template in columns.items():
-        for column in _PLACEHOLDER.findall(template):
-            if column.strip().lower() not in header:
+        for column in template_columns(template):
+            if column.lower() not in header:
                 raise UserError(
                     f"--column {name}={template}: the file has no column {column.strip()!r} "
                     f"(it has: {', '.join(header)})"
@@ -110,13 +108,8 @@ def _rows(handle: IO[str], columns: dict[str, str]) -> Iterator[StakeholderRow]:
             problem = f"{len(record)} cells but the header has {width} columns"
         cells = {n: restore(c) for n, c in zip(header, [*record, *[""] * width], strict=False)}
         for name, template in columns.items():
-            cells[name] = _fill(template, cells)
+            cells[name] = fill_template(template, cells)
         yield StakeholderRow(line, {n: cells.get(n, "") for n in FIELDS}, problem)
-
-
-def _fill(template: str, cells: dict[str, str]) -> str:
-    filled = _PLACEHOLDER.sub(lambda m: cells.get(m[1].strip().lower(), ""), template)
-    return filled.strip(" ,;") if _PLACEHOLDER.search(template) else filled.strip()
 
 
 def _split(cell: str) -> tuple[str, ...]:
