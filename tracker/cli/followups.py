@@ -96,15 +96,7 @@ def followup_list(
 @pass_state
 def followup_done(state: State, /, ids: tuple[int, ...]) -> None:
     """Mark follow-ups done (dated today)."""
-    followups = state.services.followups
-    for follow_up_id in ids:
-        view = edited(
-            state,
-            followups,
-            follow_up_id,
-            functools.partial(followups.set_status, follow_up_id, FollowUpStatus.DONE),
-        )
-        echo(f"done: #{view.id} {view.text}")
+    _set_statuses(state, ids, FollowUpStatus.DONE, "done")
 
 
 @followup.command("reopen")
@@ -112,15 +104,19 @@ def followup_done(state: State, /, ids: tuple[int, ...]) -> None:
 @pass_state
 def followup_reopen(state: State, /, ids: tuple[int, ...]) -> None:
     """Open follow-ups again."""
+    _set_statuses(state, ids, FollowUpStatus.OPEN, "reopened")
+
+
+def _set_statuses(state: State, ids: tuple[int, ...], status: FollowUpStatus, said: str) -> None:
     followups = state.services.followups
     for follow_up_id in ids:
         view = edited(
             state,
             followups,
             follow_up_id,
-            functools.partial(followups.set_status, follow_up_id, FollowUpStatus.OPEN),
+            functools.partial(followups.set_status, follow_up_id, status),
         )
-        echo(f"reopened: #{view.id} {view.text}")
+        echo(f"{said}: #{view.id} {view.text}")
 
 
 @followup.command("edit")

@@ -242,16 +242,23 @@ def read_records(handle: IO[str]) -> Iterator[tuple[int, list[str]]]:
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 
 
-def column_templates(pairs: Iterable[str]) -> dict[str, str]:
-    """`FIELD=TEMPLATE` options as a mapping; TEMPLATE may name the file's columns in braces."""
+def column_templates(
+    pairs: Iterable[str],
+    fields: Sequence[str] = COLUMNS,
+    *,
+    what: str = "a timeline column",
+    example: str = "title={name}",
+) -> dict[str, str]:
+    """`FIELD=TEMPLATE` options as a mapping; TEMPLATE may name the file's columns in braces.
+    Raises ValueError (one line) for a pair that is not one, or a FIELD not in `fields`."""
     columns: dict[str, str] = {}
     for pair in pairs:
         field, sep, template = pair.partition("=")
         field = field.strip().lower()
         if not sep or not field:
-            raise ValueError(f"--column {pair!r} is not FIELD=TEMPLATE, e.g. title={{name}}")
-        if field not in COLUMNS:
-            raise ValueError(f"--column {field!r} is not a timeline column ({', '.join(COLUMNS)})")
+            raise ValueError(f"--column {pair!r} is not FIELD=TEMPLATE, e.g. {example}")
+        if field not in fields:
+            raise ValueError(f"--column {field!r} is not {what} ({', '.join(fields)})")
         columns[field] = template
     return columns
 

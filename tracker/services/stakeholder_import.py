@@ -17,7 +17,13 @@ from sqlalchemy.orm import Session
 
 from tracker.domain import StakeholderDraft, StakeholderKind
 from tracker.errors import UserError
-from tracker.exporting.csv import fill_template, read_records, restore, template_columns
+from tracker.exporting.csv import (
+    column_templates,
+    fill_template,
+    read_records,
+    restore,
+    template_columns,
+)
 from tracker.services.names import clean_name, fold, folded_names, name_key
 from tracker.services.tags import clean_tags
 from tracker.services.transfer import ImportRejected, RowProblem
@@ -54,16 +60,12 @@ class StakeholderRow:
 
 def stakeholder_templates(pairs: Iterable[str]) -> dict[str, str]:
     """`FIELD=TEMPLATE` options for a stakeholder file; braces name the file's columns."""
-    columns: dict[str, str] = {}
-    for pair in pairs:
-        name, sep, template = pair.partition("=")
-        name = name.strip().lower()
-        if not sep or not name:
-            raise UserError(f"--column {pair!r} is not FIELD=TEMPLATE, e.g. name={{full_name}}")
-        if name not in FIELDS:
-            raise UserError(f"--column {name!r} is not a stakeholder field ({', '.join(FIELDS)})")
-        columns[name] = template
-    return columns
+    try:
+        return column_templates(
+            pairs, FIELDS, what="a stakeholder field", example="name={full_name}"
+        )
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
 
 
 def read_stakeholder_rows(path: Path, columns: dict[str, str]) -> list[StakeholderRow]:
